@@ -1,0 +1,57 @@
+using Orleans.Concurrency;
+
+namespace CxActors;
+
+/// <summary>
+/// One customer's live contact history. The key is the customer id: the e-mail address trimmed and lower-cased.
+/// </summary>
+public interface ICustomerGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Records a batch of this customer's interactions in one call. Completes once every accepted interaction
+    /// is durable in MySQL (in <c>interactions</c> and <c>customers</c>); re-deliveries count as duplicates
+    /// and change nothing.
+    /// </summary>
+    Task<RecordResult> RecordAsync(IReadOnlyList<Interaction> interactions);
+
+    /// <summary>The customer's profile and aggregates; null when the customer has no interaction.</summary>
+    [AlwaysInterleave]
+    Task<CustomerProfile?> GetProfileAsync();
+
+    /// <summary>Contacts with <paramref name="sinceExclusive"/> &lt; startedAt &lt;= <paramref name="untilInclusive"/>.</summary>
+    [AlwaysInterleave]
+    Task<int> CountContactsAsync(DateTime sinceExclusive, DateTime untilInclusive, Channel? channel);
+
+    /// <summary>Interactions newest first (startedAt, then id, descending), keyset-paged.</summary>
+    [AlwaysInterleave]
+    Task<InteractionPage> GetInteractionsAsync(Channel? channel, int first, InteractionCursor? after);
+}
+
+[GenerateSerializer, Immutable, Alias("cx.RecordResult")]
+public sealed record RecordResult([property: Id(0)] int Accepted, [property: Id(1)] int Duplicates);
+
+[GenerateSerializer, Immutable, Alias("cx.ChannelCount")]
+public sealed record ChannelCount([property: Id(0)] Channel Channel, [property: Id(1)] int Count);
+
+[GenerateSerializer, Immutable, Alias("cx.CustomerProfile")]
+public sealed record CustomerProfile
+{
+    [Id(0)] public required string CustomerId { get; init; }
+    [Id(1)] public string? Name { get; init; }
+    [Id(2)] public required IReadOnlyList<string> Phones { get; init; }
+    [Id(3)] public required int TotalContacts { get; init; }
+    /// <summary>One entry per channel with at least one interaction, in <see cref="Channel"/> order.</summary>
+    [Id(4)] public required IReadOnlyList<ChannelCount> ChannelCounts { get; init; }
+    [Id(5)] public required DateTime FirstContactAt { get; init; }
+    [Id(6)] public required Interaction LastInteraction { get; init; }
+}
+
+/// <summary>Position after which the next page starts: the last row's (startedAt, id).</summary>
+[GenerateSerializer, Immutable, Alias("cx.InteractionCursor")]
+public sealed record InteractionCursor([property: Id(0)] DateTime StartedAt, [property: Id(1)] string Id);
+
+[GenerateSerializer, Immutable, Alias("cx.InteractionPage")]
+public sealed record InteractionPage(
+    [property: Id(0)] int TotalCount,
+    [property: Id(1)] IReadOnlyList<Interaction> Nodes,
+    [property: Id(2)] bool HasNextPage);

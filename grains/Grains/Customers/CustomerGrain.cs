@@ -1,0 +1,183 @@
+using CxActors.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Storage;
+
+namespace CxActors.Customers;
+
+/// <summary>
+/// One customer's live contact history. Accepted interactions are committed to the interactions log (with the
+/// customers row) by the silo's <see cref="InteractionLog"/> before a call returns; the grain state is only a
+/// snapshot written behind, and an activation replays the log rows after it.
+/// Reentrant so that a busy customer's calls overlap their waits for the log: each call updates the live
+/// history synchronously before its first await, so interleaving never sees half a change.
+/// </summary>
+[Reentrant]
+public sealed class CustomerGrain(
+    [PersistentState("customer", CustomerGrain.StorageName)] IPersistentState<CustomerSnapshot> snapshot,
+    InteractionLog log,
+    InteractionHistoryReader reader,
+    IOptions<CustomerHistoryOptions> options,
+    ILogger<CustomerGrain> logger) : Grain, ICustomerGrain
+{
+    public const string StorageName = "cx";
+
+    private readonly CustomerHistoryOptions _options = options.Value;
+    private CustomerHistory _history = null!;
+    private int _appendsInFlight;
+    private int _unsnapshotted;
+    private bool _snapshotRunning;
+    // Set when the live history may hold what the log does not: from then on this activation only
+    // refuses, and the next one rebuilds from snapshot + log.
+    private bool _stale;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var customerId = this.GetPrimaryKeyString();
+        _history = CustomerHistory.FromSnapshot(customerId, _options.RecentCapacity, snapshot.State);
+        foreach (var row in await reader.ReadLogAfterAsync(customerId, _history.LogPosition, cancellationToken))
+        {
+            _history.Replay(row);
+            _unsnapshotted++;
+        }
+        this.RegisterGrainTimer(SnapshotIfDueAsync, new GrainTimerCreationOptions(_options.SnapshotInterval, _options.SnapshotInterval)
+        {
+            Interleave = true,
+            KeepAlive = false,
+        });
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_unsnapshotted > 0)
+            await WriteSnapshotAsync();
+    }
+
+    public async Task<RecordResult> RecordAsync(IReadOnlyList<Interaction> interactions)
+    {
+        ThrowIfStale();
+        var customerId = _history.CustomerId;
+        var fresh = new List<Interaction>(interactions.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        List<Interaction>? toCheck = null;
+        foreach (var interaction in interactions)
+        {
+            if (!string.Equals(interaction.CustomerId, customerId, StringComparison.Ordinal))
+                throw new ArgumentException($"Interaction {interaction.Id} belongs to '{interaction.CustomerId}', not '{customerId}'.");
+            if (!seen.Add(interaction.Id) || _history.Contains(interaction.Id))
+                continue;
+            if (_history.MayHaveLoggedElsewhere(interaction))
+                (toCheck ??= []).Add(interaction);
+            else
+                fresh.Add(interaction);
+        }
+
+        if (toCheck is not null)
+        {
+            // Only the table knows about re-deliveries older than the window; ask once for the whole batch.
+            var logged = await reader.FindLoggedAsync(customerId, toCheck.Select(i => i.Id).ToList(), CancellationToken.None);
+            ThrowIfStale();
+            // Another call may have recorded some of them while we waited.
+            fresh.RemoveAll(i => _history.Contains(i.Id));
+            fresh.AddRange(toCheck.Where(i => !logged.Contains(i.Id) && !_history.Contains(i.Id)));
+        }
+
+        var duplicates = interactions.Count - fresh.Count;
+        if (fresh.Count == 0)
+            return new RecordResult(0, duplicates);
+
+        // The synchronous part: the live history moves on before the first await of the append, so that
+        // every overlapping call sees it, and its customers row is consistent with all of them.
+        var rows = new List<LoggedInteraction>(fresh.Count);
+        foreach (var interaction in fresh)
+            rows.Add(new LoggedInteraction(_history.Record(interaction), interaction));
+        var customerRow = _history.ToCustomerRow();
+
+        _appendsInFlight++;
+        try
+        {
+            await log.AppendAsync(rows, customerRow);
+        }
+        catch (Exception ex)
+        {
+            // The live history is ahead of the log: never snapshot it, let a fresh activation rebuild.
+            _stale = true;
+            this.DeactivateOnIdle();
+            logger.LogWarning(ex, "Customer {CustomerId}: {Rows} interactions not logged; reloading", customerId, rows.Count);
+            throw new CustomerUnavailableException($"The interactions of '{customerId}' could not be stored: {ex.Message}. Nothing was acknowledged; retry.");
+        }
+        finally
+        {
+            _appendsInFlight--;
+        }
+
+        _unsnapshotted += rows.Count;
+        if (_unsnapshotted >= _options.SnapshotEveryInteractions)
+            _ = WriteSnapshotAsync();
+        return new RecordResult(fresh.Count, duplicates);
+    }
+
+    public Task<CustomerProfile?> GetProfileAsync() => Task.FromResult(_history.ToProfile());
+
+    public async Task<int> CountContactsAsync(DateTime sinceExclusive, DateTime untilInclusive, Channel? channel)
+    {
+        if (untilInclusive <= sinceExclusive || _history.TotalContacts == 0)
+            return 0;
+        if (_history.Covers(sinceExclusive))
+            return _history.Count(sinceExclusive, untilInclusive, channel);
+        return await reader.CountAsync(_history.CustomerId, sinceExclusive, untilInclusive, channel, CancellationToken.None);
+    }
+
+    public async Task<InteractionPage> GetInteractionsAsync(Channel? channel, int first, InteractionCursor? after)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(first, 1);
+        var total = channel is { } c ? _history.CountOn(c) : _history.TotalContacts;
+        // One more than asked tells whether there is a next page.
+        var (entries, exact) = _history.Page(channel, first + 1, after);
+        if (!exact)
+            entries = await reader.ReadPageAsync(_history.CustomerId, channel, first + 1, after, CancellationToken.None);
+        var hasNext = entries.Count > first;
+        if (hasNext)
+            entries.RemoveAt(entries.Count - 1);
+        return new InteractionPage(total, entries, hasNext);
+    }
+
+    private void ThrowIfStale()
+    {
+        if (_stale)
+            throw new CustomerUnavailableException($"The history of '{_history.CustomerId}' is reloading; retry.");
+    }
+
+    private Task SnapshotIfDueAsync(CancellationToken cancellationToken) =>
+        _unsnapshotted > 0 ? WriteSnapshotAsync() : Task.CompletedTask;
+
+    /// <summary>Writes the live history as the grain state when it holds only logged interactions.</summary>
+    private async Task WriteSnapshotAsync()
+    {
+        if (_stale || _snapshotRunning || _appendsInFlight > 0)
+            return; // in-flight appends are not durable yet; the timer or deactivation will come back
+        _snapshotRunning = true;
+        var covered = _unsnapshotted;
+        try
+        {
+            snapshot.State = _history.ToSnapshot();
+            await snapshot.WriteStateAsync();
+            _unsnapshotted -= covered;
+        }
+        catch (Exception ex)
+        {
+            // The log holds everything; a failed snapshot only means a longer replay next activation.
+            logger.LogWarning(ex, "Customer {CustomerId}: snapshot not written", _history.CustomerId);
+            if (ex is InconsistentStateException)
+            {
+                _stale = true;
+                this.DeactivateOnIdle();
+            }
+        }
+        finally
+        {
+            _snapshotRunning = false;
+        }
+    }
+}

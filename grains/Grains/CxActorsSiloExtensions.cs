@@ -1,0 +1,74 @@
+using System.Data.Common;
+using CxActors.Customers;
+using CxActors.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MySqlConnector;
+
+namespace CxActors;
+
+public static class CxActorsSiloExtensions
+{
+    /// <summary>The Orleans ADO.NET invariant under which MySqlConnector is registered.</summary>
+    public const string MySqlInvariant = "MySql.Data.MySqlConnector";
+
+    /// <summary>
+    /// Fixed from the first release: stored grain state is keyed by it, so changing it orphans every snapshot.
+    /// </summary>
+    public const string ServiceId = "cxactors";
+
+    /// <summary>
+    /// The customer grains, their MySQL-backed snapshots and the interaction log writer.
+    /// Clustering is left to the caller (MySQL membership in the silo host, in-memory in the test cluster).
+    /// </summary>
+    public static ISiloBuilder AddCxActors(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var connectionString = ConnectionString(configuration);
+        DbProviderFactories.RegisterFactory(MySqlInvariant, MySqlConnectorFactory.Instance);
+
+        silo.AddAdoNetGrainStorage(CustomerGrain.StorageName, options =>
+        {
+            options.Invariant = MySqlInvariant;
+            options.ConnectionString = connectionString;
+        });
+        silo.UseSystemTextJsonGrainStorageSerializer();
+
+        var services = silo.Services;
+        services.AddOptions<CxStorageOptions>()
+            .Bind(configuration.GetSection(CxStorageOptions.Section))
+            .Configure(o => o.ConnectionString = string.IsNullOrEmpty(o.ConnectionString) ? connectionString : o.ConnectionString);
+        services.AddOptions<CustomerHistoryOptions>().Bind(configuration.GetSection(CustomerHistoryOptions.Section));
+        services.AddSingleton<InteractionLog>();
+        services.AddHostedService(sp => sp.GetRequiredService<InteractionLog>());
+        services.AddSingleton<InteractionHistoryReader>();
+        return silo;
+    }
+
+    /// <summary>MySQL membership: every silo of the cluster registers in OrleansMembershipTable.</summary>
+    public static ISiloBuilder UseCxClustering(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        DbProviderFactories.RegisterFactory(MySqlInvariant, MySqlConnectorFactory.Instance);
+        var orleans = configuration.GetSection("Orleans");
+        silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
+        {
+            o.ClusterId = orleans["ClusterId"] ?? "cx";
+            o.ServiceId = ServiceId;
+        });
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = MySqlInvariant;
+            o.ConnectionString = ConnectionString(configuration);
+        });
+        var siloPort = orleans.GetValue("SiloPort", 11111);
+        var gatewayPort = orleans.GetValue("GatewayPort", 30000);
+        var advertised = System.Net.IPAddress.Parse(orleans["AdvertisedIP"] ?? "127.0.0.1");
+        silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: orleans.GetValue("ListenOnAnyHostAddress", false));
+        return silo;
+    }
+
+    public static string ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString("Cx") is { Length: > 0 } cs
+            ? cs
+            : throw new InvalidOperationException("ConnectionStrings:Cx is not set (environment variable ConnectionStrings__Cx).");
+}

@@ -1,0 +1,134 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+
+namespace CxActors.Storage;
+
+/// <summary>
+/// Reads one customer's rows from the <c>interactions</c> table: the log replay at activation, and the
+/// answers that reach past the grain's recent window (old re-deliveries, old time windows, deep pages).
+/// Every query is on the customer's primary-key or (customer_id, started_at) index prefix.
+/// </summary>
+public sealed class InteractionHistoryReader(IOptions<CxStorageOptions> options)
+{
+    private const string Columns =
+        "customer_seq, interaction_id, source_id, channel, started_at, ended_at, agent, status, queue, classification, " +
+        "sub_classification, feedback_score, feedback_comment, wait_seconds, handle_seconds, source, source_detail";
+
+    private readonly string _connectionString = options.Value.ConnectionString;
+
+    /// <summary>The customer's logged rows after <paramref name="afterSeq"/>, in log order.</summary>
+    public async Task<List<LoggedInteraction>> ReadLogAfterAsync(string customerId, int afterSeq, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new MySqlCommand(
+            $"SELECT {Columns} FROM interactions WHERE customer_id = @customer AND customer_seq > @after ORDER BY customer_seq",
+            connection);
+        command.Parameters.AddWithValue("@customer", customerId);
+        command.Parameters.AddWithValue("@after", afterSeq);
+        return await ReadAsync(command, customerId, cancellationToken);
+    }
+
+    /// <summary>Which of these interaction ids the customer's log already holds.</summary>
+    public async Task<HashSet<string>> FindLoggedAsync(string customerId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        if (ids.Count == 0)
+            return found;
+        await using var connection = await OpenAsync(cancellationToken);
+        var sql = new StringBuilder("SELECT interaction_id FROM interactions WHERE customer_id = @customer AND interaction_id IN (");
+        var i = 0;
+        await using var command = new MySqlCommand { Connection = connection };
+        foreach (var id in ids)
+        {
+            sql.Append(i == 0 ? "@id0" : $",@id{i}");
+            command.Parameters.AddWithValue($"@id{i}", id);
+            i++;
+        }
+        command.CommandText = sql.Append(')').ToString();
+        command.Parameters.AddWithValue("@customer", customerId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            found.Add(reader.GetString(0));
+        return found;
+    }
+
+    /// <summary>Contacts with since &lt; started_at &lt;= until.</summary>
+    public async Task<int> CountAsync(string customerId, DateTime sinceExclusive, DateTime untilInclusive, Channel? channel, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new MySqlCommand(
+            "SELECT COUNT(*) FROM interactions WHERE customer_id = @customer AND started_at > @since AND started_at <= @until" +
+            (channel is null ? "" : " AND channel = @channel"),
+            connection);
+        command.Parameters.AddWithValue("@customer", customerId);
+        command.Parameters.AddWithValue("@since", sinceExclusive);
+        command.Parameters.AddWithValue("@until", untilInclusive);
+        if (channel is { } c)
+            command.Parameters.AddWithValue("@channel", c.ToCode());
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));
+    }
+
+    /// <summary>Up to <paramref name="limit"/> interactions newest first, strictly after the cursor.</summary>
+    public async Task<List<Interaction>> ReadPageAsync(string customerId, Channel? channel, int limit, InteractionCursor? after, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var sql = new StringBuilder($"SELECT {Columns} FROM interactions WHERE customer_id = @customer");
+        if (channel is not null)
+            sql.Append(" AND channel = @channel");
+        if (after is not null)
+            sql.Append(" AND (started_at < @afterStarted OR (started_at = @afterStarted AND interaction_id < @afterId))");
+        sql.Append(" ORDER BY started_at DESC, interaction_id DESC LIMIT @limit");
+        await using var command = new MySqlCommand(sql.ToString(), connection);
+        command.Parameters.AddWithValue("@customer", customerId);
+        command.Parameters.AddWithValue("@limit", limit);
+        if (channel is { } c)
+            command.Parameters.AddWithValue("@channel", c.ToCode());
+        if (after is not null)
+        {
+            command.Parameters.AddWithValue("@afterStarted", after.StartedAt);
+            command.Parameters.AddWithValue("@afterId", after.Id);
+        }
+        return [.. (await ReadAsync(command, customerId, cancellationToken)).Select(r => r.Interaction)];
+    }
+
+    private async Task<MySqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new MySqlConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private static async Task<List<LoggedInteraction>> ReadAsync(MySqlCommand command, string customerId, CancellationToken cancellationToken)
+    {
+        var rows = new List<LoggedInteraction>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            Channels.TryParse(reader.GetString(3), out var channel);
+            rows.Add(new LoggedInteraction(reader.GetInt32(0), new Interaction
+            {
+                CustomerId = customerId,
+                Id = reader.GetString(1),
+                SourceId = NullableString(reader, 2),
+                Channel = channel,
+                StartedAt = DateTime.SpecifyKind(reader.GetDateTime(4), DateTimeKind.Utc),
+                EndedAt = reader.IsDBNull(5) ? null : DateTime.SpecifyKind(reader.GetDateTime(5), DateTimeKind.Utc),
+                Agent = NullableString(reader, 6),
+                Status = NullableString(reader, 7),
+                Queue = NullableString(reader, 8),
+                Classification = NullableString(reader, 9),
+                SubClassification = NullableString(reader, 10),
+                FeedbackScore = reader.IsDBNull(11) ? null : reader.GetInt32(11),
+                FeedbackComment = NullableString(reader, 12),
+                WaitSeconds = reader.IsDBNull(13) ? null : reader.GetInt32(13),
+                HandleSeconds = reader.IsDBNull(14) ? null : reader.GetInt32(14),
+                Source = reader.GetString(15),
+                SourceDetail = NullableString(reader, 16),
+            }));
+        }
+        return rows;
+    }
+
+    private static string? NullableString(MySqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}

@@ -1,0 +1,138 @@
+using CxActors.Ingest;
+using Microsoft.Extensions.Options;
+
+namespace CxActors.Silo.Ingest;
+
+/// <summary>What one ingest request did, record by record.</summary>
+public sealed class IngestOutcome
+{
+    public int Accepted { get; set; }
+    public int Duplicates { get; set; }
+    public int RejectedCount { get; set; }
+    public List<Rejection> Rejected { get; } = [];
+}
+
+public sealed record Rejection(int Record, string Reason);
+
+/// <summary>
+/// The ingest pipeline behind every endpoint: reads a body as a stream of records, resolves each record's
+/// customer, and sends each chunk's records to their customers' grains, one call per customer, with bounded
+/// concurrency. A chunk is durable before the next is read, so memory stays bounded by the chunk, not the body.
+/// </summary>
+public sealed class InteractionIngestor(
+    IGrainFactory grains,
+    CustomerDirectory directory,
+    IOptions<IngestApiOptions> options,
+    ILogger<InteractionIngestor> logger)
+{
+    private readonly IngestApiOptions _options = options.Value;
+
+    public async Task IngestAsync(IngestFormat format, string channelName, Stream body, IngestOutcome outcome, CancellationToken cancellationToken)
+    {
+        var adapterOptions = new IngestOptions { SourceTimeZone = _options.SourceTimeZone };
+        var chunk = new List<IngestRecord>(_options.ChunkRecords);
+        await foreach (var record in IngestAdapters.ReadAsync(format, body, adapterOptions, cancellationToken))
+        {
+            chunk.Add(record);
+            if (chunk.Count >= _options.ChunkRecords)
+            {
+                await ProcessChunkAsync(channelName, chunk, outcome, cancellationToken);
+                chunk.Clear();
+            }
+        }
+        if (chunk.Count > 0)
+            await ProcessChunkAsync(channelName, chunk, outcome, cancellationToken);
+    }
+
+    private async Task ProcessChunkAsync(string channelName, List<IngestRecord> records, IngestOutcome outcome, CancellationToken cancellationToken)
+    {
+        var rejections = new List<(IngestRecord Record, string Reason)>();
+        var resolved = await directory.ResolveAsync(records, cancellationToken);
+        var byCustomer = new Dictionary<string, List<Interaction>>(StringComparer.Ordinal);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            var reason = record.Reason ?? (record.Draft is { } draft ? InteractionLimits.Check(draft) ?? (resolved[i] is null ? NoCustomerReason(draft) : null) : "record could not be read");
+            if (reason is not null)
+            {
+                rejections.Add((record, reason));
+                continue;
+            }
+            var customerId = resolved[i]!;
+            if (!byCustomer.TryGetValue(customerId, out var list))
+                byCustomer[customerId] = list = [];
+            list.Add(record.Draft!.ToInteraction(customerId));
+        }
+
+        if (rejections.Count > 0)
+        {
+            await directory.StoreRejectionsAsync(channelName, rejections, cancellationToken);
+            foreach (var (record, reason) in rejections)
+            {
+                outcome.RejectedCount++;
+                if (outcome.Rejected.Count < _options.MaxRejectionsListed)
+                    outcome.Rejected.Add(new Rejection(record.Index, reason));
+            }
+        }
+
+        var accepted = 0;
+        var duplicates = 0;
+        await Parallel.ForEachAsync(byCustomer, new ParallelOptions
+        {
+            MaxDegreeOfParallelism = _options.MaxConcurrentGrainCalls,
+            CancellationToken = cancellationToken,
+        }, async (group, ct) =>
+        {
+            var result = await RecordWithRetryAsync(group.Key, group.Value, ct);
+            Interlocked.Add(ref accepted, result.Accepted);
+            Interlocked.Add(ref duplicates, result.Duplicates);
+        });
+        outcome.Accepted += accepted;
+        outcome.Duplicates += duplicates;
+    }
+
+    private async Task<RecordResult> RecordWithRetryAsync(string customerId, List<Interaction> interactions, CancellationToken cancellationToken)
+    {
+        var grain = grains.GetGrain<ICustomerGrain>(customerId);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await grain.RecordAsync(interactions);
+            }
+            catch (CustomerUnavailableException ex) when (attempt < _options.GrainAttempts)
+            {
+                // The grain reloads after a failed or conflicting append; re-delivery to the new activation is safe.
+                logger.LogDebug(ex, "Retrying customer {CustomerId} (attempt {Attempt})", customerId, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
+            }
+        }
+    }
+
+    private static string NoCustomerReason(InteractionDraft draft) => draft.Phone is null
+        ? "no customer e-mail or phone"
+        : $"no customer e-mail, and phone '{draft.Phone}' is not linked to any customer yet";
+}
+
+public sealed class IngestApiOptions
+{
+    public const string Section = "Ingest";
+
+    /// <summary>IANA time zone of the exports' local times.</summary>
+    public string SourceTimeZone { get; set; } = "America/Sao_Paulo";
+
+    /// <summary>Largest request body accepted, in bytes (413 beyond). Large files go through ./cx import in chunks.</summary>
+    public long MaxBodyBytes { get; set; } = 1L << 30;
+
+    /// <summary>Records read before they are sent to the grains and made durable.</summary>
+    public int ChunkRecords { get; set; } = 5000;
+
+    /// <summary>Customer grain calls in flight per request.</summary>
+    public int MaxConcurrentGrainCalls { get; set; } = 64;
+
+    /// <summary>Attempts per customer batch when its grain reports it could not store it.</summary>
+    public int GrainAttempts { get; set; } = 3;
+
+    /// <summary>Rejections listed in a response (all are counted and stored in ingest_rejections).</summary>
+    public int MaxRejectionsListed { get; set; } = 10_000;
+}

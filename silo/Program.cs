@@ -1,0 +1,19 @@
+using CxActors;
+using CxActors.Silo;
+using CxActors.Silo.Ingest;
+using CxActors.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// The schema (Orleans' tables included) must exist before the silo joins the cluster.
+await SchemaMigrator.ApplyWithRetryAsync(CxActorsSiloExtensions.ConnectionString(builder.Configuration), logger: null, CancellationToken.None);
+
+builder.UseOrleans(silo => silo
+    .UseCxClustering(builder.Configuration)
+    .AddCxActors(builder.Configuration));
+builder.Services.AddIngest(builder.Configuration);
+
+var app = builder.Build();
+app.MapHealth();
+app.MapIngestApi();
+await app.RunAsync();

@@ -1,0 +1,4 @@
+global using CxActors.Tests.Infrastructure;
+global using Orleans;
+global using Orleans.Hosting;
+global using Orleans.Runtime;
