@@ -135,7 +135,7 @@ internal sealed class EmailExportAdapter() : CsvAdapter(
     requiredCount: 2)
 {
     private const int Email = 0, Start = 1, End = 2, Classification = 3, SubClassification = 4, Origin = 5;
-    private const string Shape = "MM/dd/yy HH:mm";
+    private const string Shape = "MM/dd/yy HH:mm or MM/dd/yyyy HH:mm";
 
     protected override InteractionDraft? Build(CsvRecordStream row, RecordContext ctx)
     {

@@ -36,6 +36,7 @@ public static class IngestAdapters
         var index = 0;
         while (await json.ReadAsync(index, ct).ConfigureAwait(false))
         {
+            ct.ThrowIfCancellationRequested(); // a buffered body is parsed without awaiting I/O
             var raw = Encoding.UTF8.GetString(json.Element.Span);
             InteractionDraft? draft = null;
             string? reason;
@@ -60,10 +61,13 @@ public static class IngestAdapters
         using var csv = new CsvRecordStream(body);
         if (!await csv.ReadAsync(ct).ConfigureAwait(false))
             throw new IngestFormatException("the body is empty: expected a CSV header row");
+        if (csv.Malformed is not null)
+            throw new IngestFormatException($"the CSV header row is malformed: {csv.Malformed}");
         adapter.BindHeader(csv);
         var index = 0;
         while (await csv.ReadAsync(ct).ConfigureAwait(false))
         {
+            ct.ThrowIfCancellationRequested(); // a buffered body is parsed without awaiting I/O
             var draft = csv.Malformed is null ? adapter.Map(csv, ctx) : null;
             var reason = csv.Malformed ?? ctx.TakeReason();
             yield return new IngestRecord(index++, csv.Raw, draft, reason);

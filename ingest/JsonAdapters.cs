@@ -65,8 +65,24 @@ internal abstract class JsonAdapter
             if (property.NameEquals(_utf8Names[i]))
                 return i;
         }
-        return _folded is not null && _folded.TryGetValue(Fields.FoldName(property.Name), out var slot) ? slot : -1;
+        if (_folded is null)
+            return -1;
+        // Exports repeat the same few extra or oddly spelt names on every record: fold each once, then
+        // recognise it by its bytes (bounded, so a body of random names cannot grow it without limit).
+        foreach (var (name, known) in _learned)
+        {
+            if (property.NameEquals(name))
+                return known;
+        }
+        var text = property.Name;
+        var slot = _folded.TryGetValue(Fields.FoldName(text), out var found) ? found : -1;
+        if (_learned.Count < MaxLearnedNames)
+            _learned.Add((Encoding.UTF8.GetBytes(text), slot));
+        return slot;
     }
+
+    private const int MaxLearnedNames = 32;
+    private readonly List<(byte[] Name, int Slot)> _learned = [];
 
     protected JsonElement Slot(int i) => _slots[i];
 
@@ -110,6 +126,21 @@ internal abstract class JsonAdapter
                 WrongType(i, "a string or a number", e, ctx);
                 return null;
         }
+    }
+
+    /// <summary>A phone as a string (digits kept) or a whole JSON number (7199999999); null when absent.</summary>
+    protected string? PhoneNumber(int i, RecordContext ctx)
+    {
+        var e = _slots[i];
+        if (e.ValueKind != JsonValueKind.Number)
+            return ctx.Phone(Props[i], StringOrNumber(i, ctx));
+        var raw = e.GetRawText();
+        if (raw.AsSpan().ContainsAnyExceptInRange('0', '9'))
+        {
+            ctx.Fail(Props[i], $"{raw} is not a phone number");
+            return null;
+        }
+        return raw;
     }
 
     /// <summary>An integral number (7 or 7.0); a numeric string too when <paramref name="allowString"/>.</summary>
@@ -208,7 +239,7 @@ internal sealed class CanonicalAdapter() : JsonAdapter(
             ctx.Fail(Props[StartedAt], "missing");
         var ended = Timestamp(EndedAt, ctx);
         var id = StringOrNumber(Id, ctx);
-        var phone = ctx.Phone(Props[PhoneField], StringOrNumber(PhoneField, ctx));
+        var phone = PhoneNumber(PhoneField, ctx);
         var draft = new InteractionDraft
         {
             Email = email,
@@ -266,7 +297,7 @@ internal sealed class PhoneExportAdapter() : JsonAdapter(
     protected override InteractionDraft? Build(RecordContext ctx)
     {
         var email = ctx.Email(Props[Email], Text(Email, ctx));
-        var phone = ctx.Phone(Props[PhoneField], StringOrNumber(PhoneField, ctx));
+        var phone = PhoneNumber(PhoneField, ctx);
         var started = Start(ctx);
         var total = ctx.Duration(Props[Total], RawString(Total, ctx));
         var draft = new InteractionDraft

@@ -1,6 +1,7 @@
 using CxActors.Ingest;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using MySqlConnector;
 
 namespace CxActors.Silo.Ingest;
 
@@ -72,7 +73,7 @@ public static class IngestEndpoints
         {
             return Results.Json(Body(outcome, $"body is over the limit of {options.MaxBodyBytes} bytes; split it (./cx import does)"), statusCode: StatusCodes.Status413PayloadTooLarge);
         }
-        catch (CustomerUnavailableException ex)
+        catch (Exception ex) when (ex is CustomerUnavailableException or MySqlException)
         {
             return Results.Json(Body(outcome, $"storage unavailable, nothing after the counts below was acknowledged; re-send the body (re-delivery is safe): {ex.Message}"),
                 statusCode: StatusCodes.Status503ServiceUnavailable);

@@ -94,17 +94,25 @@ public sealed class InteractionIngestor(
     private async Task<RecordResult> RecordWithRetryAsync(string customerId, List<Interaction> interactions, CancellationToken cancellationToken)
     {
         var grain = grains.GetGrain<ICustomerGrain>(customerId);
+        var delay = TimeSpan.FromMilliseconds(200);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 return await grain.RecordAsync(interactions);
             }
-            catch (CustomerUnavailableException ex) when (attempt < _options.GrainAttempts)
+            catch (Exception ex) when (ex is not (OperationCanceledException or ArgumentException) && !cancellationToken.IsCancellationRequested)
             {
-                // The grain reloads after a failed or conflicting append; re-delivery to the new activation is safe.
+                // A grain reloads after a failed or conflicting append, and cannot activate while MySQL is away;
+                // re-delivery to the next activation is safe, so wait a little and try again.
+                if (attempt >= _options.GrainAttempts)
+                {
+                    logger.LogWarning(ex, "Customer {CustomerId}: {Count} interactions not stored after {Attempts} attempts", customerId, interactions.Count, attempt);
+                    throw ex as CustomerUnavailableException ?? new CustomerUnavailableException($"customer '{customerId}' is unavailable: {ex.Message}", ex);
+                }
                 logger.LogDebug(ex, "Retrying customer {CustomerId} (attempt {Attempt})", customerId, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
+                await Task.Delay(delay, cancellationToken);
+                delay *= 2;
             }
         }
     }
@@ -130,8 +138,8 @@ public sealed class IngestApiOptions
     /// <summary>Customer grain calls in flight per request.</summary>
     public int MaxConcurrentGrainCalls { get; set; } = 64;
 
-    /// <summary>Attempts per customer batch when its grain reports it could not store it.</summary>
-    public int GrainAttempts { get; set; } = 3;
+    /// <summary>Attempts per customer batch when its grain could not store it (backing off 0.2, 0.4, 0.8, 1.6 s).</summary>
+    public int GrainAttempts { get; set; } = 5;
 
     /// <summary>Rejections listed in a response (all are counted and stored in ingest_rejections).</summary>
     public int MaxRejectionsListed { get; set; } = 10_000;

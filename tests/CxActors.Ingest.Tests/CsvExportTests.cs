@@ -137,6 +137,9 @@ public sealed class CsvExportTests
         ex = await Assert.ThrowsAsync<IngestFormatException>(() => ReadAsync(IngestFormat.WhatsApp, "E-mail\n"));
         Assert.Contains("'Inicio da conversa'", ex.Message);
 
+        ex = await Assert.ThrowsAsync<IngestFormatException>(() => ReadAsync(IngestFormat.WhatsApp, "\"E-mail,Inicio da conversa\n"));
+        Assert.Contains("header row is malformed", ex.Message);
+
         await Assert.ThrowsAsync<IngestFormatException>(() => ReadAsync(IngestFormat.WhatsApp, ""));
         await Assert.ThrowsAsync<IngestFormatException>(() => ReadAsync(IngestFormat.WhatsApp, WithBom("\r\n\r\n")));
     }
@@ -158,6 +161,23 @@ public sealed class CsvExportTests
         Assert.NotNull(records[2].Draft);
         Assert.Equal("field 6: the quoted field is never closed", records[3].Reason);
         Assert.Equal("10/11/19 11:19,,,,,\"Sim,a@x.com\n", records[3].Raw);
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_the_read()
+    {
+        using var cts = new CancellationTokenSource();
+        var body = new MemoryStream(Encoding.UTF8.GetBytes(WhatsAppHeader + "\n10/11/19 11:19,,,,,Sim,a@x.com\n10/11/19 11:19,,,,,Sim,b@x.com\n"));
+        var seen = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in IngestAdapters.ReadAsync(IngestFormat.WhatsApp, body, Options(), cts.Token))
+            {
+                seen++;
+                await cts.CancelAsync();
+            }
+        });
+        Assert.Equal(1, seen);
     }
 
     [Theory]
@@ -184,10 +204,10 @@ public sealed class CsvExportTests
     }
 
     [Fact]
-    public async Task A_large_export_is_read_in_bounded_memory()
+    public async Task A_large_export_is_streamed_record_by_record()
     {
-        // 200 000 rows (~14 MB) produced on the fly; the reader only ever holds a chunk.
-        const int Rows = 200_000;
+        // 30 000 rows (~2.7 MB, far more than the read buffer) produced on the fly; the reader only ever holds a chunk.
+        const int Rows = 30_000;
         var row = Encoding.UTF8.GetBytes("9/30/19 0:08,10/01/2019 14:08,10/01/2019 14:08,38:00:00,1,Sim,paulorodrigues@email.com\n");
         using var stream = new RepeatingStream(Encoding.UTF8.GetBytes(WhatsAppHeader + "\n"), row, Rows);
         var count = 0;

@@ -78,6 +78,15 @@ public sealed class PhoneExportTests
     }
 
     [Fact]
+    public async Task A_phone_number_that_is_not_whole_is_rejected()
+    {
+        Assert.Equal("telefone: 7.1e9 is not a phone number",
+            await RejectionAsync(IngestFormat.Phone, Call("").Replace("7199999999", "7.1e9")));
+        Assert.Equal("telefone: 'n/a' is not a phone number",
+            await RejectionAsync(IngestFormat.Phone, Call("").Replace("7199999999", "\"n/a\"")));
+    }
+
+    [Fact]
     public async Task Numbers_are_accepted_as_text_in_exports()
     {
         var draft = await DraftAsync(IngestFormat.Phone, Call(""", "Agente": 42, "Status": null"""));

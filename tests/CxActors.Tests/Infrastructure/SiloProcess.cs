@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace CxActors.Tests.Infrastructure;
+
+/// <summary>
+/// A real silo process (the same binary `./cx up` runs) on free ports, for tests that need HTTP, several
+/// silos in one cluster, or a kill -9. Its output is kept for the failure message.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private SiloProcess(Process process, SiloPorts ports)
+    {
+        _process = process;
+        Ports = ports;
+        var httpPort = ports.Http;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    /// <summary>The silo's ports; start a replacement on the same ones to restart "the same machine".</summary>
+    public SiloPorts Ports { get; }
+    public HttpClient Http { get; }
+    public bool HasExited => _process.HasExited;
+    public string Output { get { lock (_output) return string.Join('\n', _output.TakeLast(200)); } }
+
+    /// <summary>Starts a silo on <paramref name="connectionString"/> and waits until /health answers 200.</summary>
+    public static async Task<SiloProcess> StartAsync(string connectionString, IDictionary<string, string>? settings = null, SiloPorts? ports = null)
+    {
+        var (httpPort, siloPort, gatewayPort) = ports ?? new SiloPorts(FreePort(), FreePort(), FreePort());
+        var dll = SiloBinary();
+        var start = new ProcessStartInfo("dotnet", [dll])
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ConnectionStrings__Cx"] = connectionString;
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}";
+        start.Environment["Orleans__SiloPort"] = siloPort.ToString();
+        start.Environment["Orleans__GatewayPort"] = gatewayPort.ToString();
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            start.Environment[key.Replace(":", "__")] = value;
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var silo = new SiloProcess(process, new SiloPorts(httpPort, siloPort, gatewayPort));
+        process.OutputDataReceived += (_, e) => silo.Capture(e.Data);
+        process.ErrorDataReceived += (_, e) => silo.Capture(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await silo.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+        return silo;
+    }
+
+    public async Task WaitHealthyAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"silo exited with {_process.ExitCode}:\n{Output}");
+            try
+            {
+                using var response = await Http.GetAsync("/health");
+                if (response.IsSuccessStatusCode)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"silo not healthy after {timeout}:\n{Output}");
+    }
+
+    /// <summary>kill -9: no shutdown hooks, no drain, no snapshot.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    /// <summary>SIGTERM and wait: the host drains and deactivates like a normal stop.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+            return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]))
+            await kill!.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            KillHard();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+            KillHard();
+        Http.Dispose();
+        _process.Dispose();
+        await Task.CompletedTask;
+    }
+
+    private void Capture(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_output)
+            _output.Add(line);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The silo built in the same configuration as these tests (./cx test builds the solution first).</summary>
+    private static string SiloBinary()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var path = Path.Combine(RepositoryRoot(), "silo", "bin", configuration, "net10.0", "CxActors.Silo.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"build the silo first ({path})");
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "CxActors.sln")))
+                return dir.FullName;
+        throw new DirectoryNotFoundException("CxActors.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+public sealed record SiloPorts(int Http, int Silo, int Gateway);
