@@ -62,9 +62,22 @@ public static class CxActorsSiloExtensions
         });
         var siloPort = orleans.GetValue("SiloPort", 11111);
         var gatewayPort = orleans.GetValue("GatewayPort", 30000);
-        var advertised = System.Net.IPAddress.Parse(orleans["AdvertisedIP"] ?? "127.0.0.1");
+        var advertised = AdvertisedAddress(orleans["AdvertisedIP"]);
         silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: orleans.GetValue("ListenOnAnyHostAddress", false));
         return silo;
+    }
+
+    /// <summary>
+    /// The address other silos reach this one on: a literal IP, or "auto" for this host's first IPv4 address
+    /// (containers, where every replica has its own address and one configuration).
+    /// </summary>
+    private static System.Net.IPAddress AdvertisedAddress(string? configured)
+    {
+        if (!string.Equals(configured, "auto", StringComparison.OrdinalIgnoreCase))
+            return System.Net.IPAddress.Parse(string.IsNullOrWhiteSpace(configured) ? "127.0.0.1" : configured);
+        return System.Net.Dns.GetHostAddresses(System.Net.Dns.GetHostName())
+            .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a))
+            ?? System.Net.IPAddress.Loopback;
     }
 
     public static string ConnectionString(IConfiguration configuration) =>

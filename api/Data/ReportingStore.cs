@@ -1,0 +1,129 @@
+using System.Text;
+using MySqlConnector;
+
+namespace CxActors.Api.Data;
+
+/// <summary>One row of the fleet-wide contact counts.</summary>
+public sealed record CustomerContacts(string CustomerId, int Contacts);
+
+/// <summary>
+/// The fleet-wide questions, read from the reporting tables with indexed queries (never by activating grains),
+/// and the phone links that let <c>customer(id:)</c> accept a phone number.
+/// </summary>
+public sealed class ReportingStore(string connectionString)
+{
+    /// <summary>
+    /// Customers with contacts in since &lt; started_at &lt;= until (optionally on one channel), most contacts first,
+    /// ties by customer id ascending; up to <paramref name="limit"/> rows strictly after the cursor position.
+    /// A range scan of <c>ix_interactions_started (started_at, customer_id)</c>, grouped per customer.
+    /// </summary>
+    public async Task<List<CustomerContacts>> ContactCountsAsync(DateTime sinceExclusive, DateTime untilInclusive, Channel? channel,
+        (int Contacts, string CustomerId)? after, int limit, CancellationToken cancellationToken)
+    {
+        var sql = new StringBuilder(
+            "SELECT customer_id, COUNT(*) AS contacts FROM interactions FORCE INDEX (ix_interactions_started) " +
+            "WHERE started_at > @since AND started_at <= @until");
+        if (channel is not null)
+            sql.Append(" AND channel = @channel");
+        sql.Append(" GROUP BY customer_id");
+        if (after is not null)
+            sql.Append(" HAVING contacts < @afterContacts OR (contacts = @afterContacts AND customer_id > @afterCustomer)");
+        sql.Append(" ORDER BY contacts DESC, customer_id ASC LIMIT @limit");
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new MySqlCommand(sql.ToString(), connection);
+        AddWindow(command, sinceExclusive, untilInclusive, channel);
+        command.Parameters.AddWithValue("@limit", limit);
+        if (after is { } a)
+        {
+            command.Parameters.AddWithValue("@afterContacts", a.Contacts);
+            command.Parameters.AddWithValue("@afterCustomer", a.CustomerId);
+        }
+        var rows = new List<CustomerContacts>(Math.Min(limit, 128));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(new CustomerContacts(reader.GetString(0), Convert.ToInt32(reader.GetValue(1))));
+        return rows;
+    }
+
+    /// <summary>How many customers have at least one contact in the window.</summary>
+    public async Task<int> CountContactingCustomersAsync(DateTime sinceExclusive, DateTime untilInclusive, Channel? channel, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new MySqlCommand(
+            "SELECT COUNT(DISTINCT customer_id) FROM interactions FORCE INDEX (ix_interactions_started) " +
+            "WHERE started_at > @since AND started_at <= @until" + (channel is null ? "" : " AND channel = @channel"),
+            connection);
+        AddWindow(command, sinceExclusive, untilInclusive, channel);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));
+    }
+
+    /// <summary>Customer ids in id (binary) order, strictly after <paramref name="afterCustomerId"/>: the primary key.</summary>
+    public async Task<List<string>> CustomerIdsAsync(string? afterCustomerId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new MySqlCommand(
+            "SELECT customer_id FROM customers" + (afterCustomerId is null ? "" : " WHERE customer_id > @after") +
+            " ORDER BY customer_id LIMIT @limit",
+            connection);
+        if (afterCustomerId is not null)
+            command.Parameters.AddWithValue("@after", afterCustomerId);
+        command.Parameters.AddWithValue("@limit", limit);
+        var ids = new List<string>(Math.Min(limit, 128));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            ids.Add(reader.GetString(0));
+        return ids;
+    }
+
+    public async Task<int> CountCustomersAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new MySqlCommand("SELECT COUNT(*) FROM customers", connection);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));
+    }
+
+    /// <summary>The customers these phone numbers (digits only) are linked to, in one round trip.</summary>
+    public async Task<Dictionary<string, string>> CustomersByPhoneAsync(IReadOnlyList<string> phones, CancellationToken cancellationToken)
+    {
+        var links = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (phones.Count == 0)
+            return links;
+        var sql = new StringBuilder("SELECT phone, customer_id FROM customer_phones WHERE phone IN (");
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new MySqlCommand { Connection = connection };
+        for (var i = 0; i < phones.Count; i++)
+        {
+            sql.Append(i == 0 ? "?" : ",?");
+            command.Parameters.Add(new MySqlParameter { Value = phones[i] });
+        }
+        command.CommandText = sql.Append(')').ToString();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            links[reader.GetString(0)] = reader.GetString(1);
+        return links;
+    }
+
+    private static void AddWindow(MySqlCommand command, DateTime sinceExclusive, DateTime untilInclusive, Channel? channel)
+    {
+        command.Parameters.AddWithValue("@since", sinceExclusive);
+        command.Parameters.AddWithValue("@until", untilInclusive);
+        if (channel is { } c)
+            command.Parameters.AddWithValue("@channel", c.ToCode());
+    }
+
+    private async Task<MySqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new MySqlConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}
