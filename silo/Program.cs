@@ -1,4 +1,6 @@
 using CxActors;
+using CxActors.Api;
+using CxActors.Api.Http;
 using CxActors.Silo;
 using CxActors.Silo.Ingest;
 using CxActors.Storage;
@@ -12,8 +14,10 @@ builder.UseOrleans(silo => silo
     .UseCxClustering(builder.Configuration)
     .AddCxActors(builder.Configuration));
 builder.Services.AddIngest(builder.Configuration);
+builder.Services.AddCxGraphQL(builder.Configuration);
 
 var app = builder.Build();
 app.MapHealth();
 app.MapIngestApi();
+app.MapGraphQLApi();
 await app.RunAsync();
