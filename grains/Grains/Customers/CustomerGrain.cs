@@ -23,6 +23,10 @@ public sealed class CustomerGrain(
 {
     public const string StorageName = "cx";
 
+    // The live history is the state; the persisted snapshot object is dropped once read or written, so an
+    // active customer is not held twice in memory. (The storage keeps its ETag apart from the state object.)
+    private static readonly CustomerSnapshot Released = new();
+
     private readonly CustomerHistoryOptions _options = options.Value;
     private CustomerHistory _history = null!;
     private int _appendsInFlight;
@@ -36,6 +40,7 @@ public sealed class CustomerGrain(
     {
         var customerId = this.GetPrimaryKeyString();
         _history = CustomerHistory.FromSnapshot(customerId, _options.RecentCapacity, snapshot.State);
+        snapshot.State = Released;
         foreach (var row in await reader.ReadLogAfterAsync(customerId, _history.LogPosition, cancellationToken))
         {
             _history.Replay(row);
@@ -164,6 +169,7 @@ public sealed class CustomerGrain(
             snapshot.State = _history.ToSnapshot();
             await snapshot.WriteStateAsync();
             _unsnapshotted -= covered;
+            snapshot.State = Released;
         }
         catch (Exception ex)
         {

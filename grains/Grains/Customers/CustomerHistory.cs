@@ -86,8 +86,7 @@ public sealed class CustomerHistory
         if (interaction.Phone is not null && !_phones.Contains(interaction.Phone))
             _phones.Add(interaction.Phone);
 
-        // The profile keeps name and phone; the window does not need them per entry.
-        var entry = interaction.Name is null && interaction.Phone is null ? interaction : interaction with { Name = null, Phone = null };
+        var entry = Compact(interaction);
         var index = _recent.BinarySearch(entry, NewestFirst.Instance);
         if (index < 0)
             index = ~index;
@@ -97,6 +96,24 @@ public sealed class CustomerHistory
         if (_recent.Count > _capacity)
             _recent.RemoveAt(_recent.Count - 1);
     }
+
+    /// <summary>
+    /// The window's copy: name and phone live in the profile, the customer id is this history's one instance, and
+    /// the low-cardinality texts are shared across grains, so that an entry costs little more than its own fields.
+    /// </summary>
+    private Interaction Compact(Interaction i) => i with
+    {
+        CustomerId = CustomerId,
+        Name = null,
+        Phone = null,
+        Agent = TextPool.Share(i.Agent),
+        Status = TextPool.Share(i.Status),
+        Queue = TextPool.Share(i.Queue),
+        Classification = TextPool.Share(i.Classification),
+        SubClassification = TextPool.Share(i.SubClassification),
+        Source = TextPool.Share(i.Source)!,
+        SourceDetail = TextPool.Share(i.SourceDetail),
+    };
 
     /// <summary>Contacts with since &lt; startedAt &lt;= until, from the window; call only when <see cref="Covers"/>.</summary>
     public int Count(DateTime sinceExclusive, DateTime untilInclusive, Channel? channel)
@@ -178,7 +195,7 @@ public sealed class CustomerHistory
             history._channelCounts[c] = snapshot.ChannelCounts[c];
         history.TotalContacts = history._channelCounts.Sum();
         // A lowered capacity keeps the newest; the snapshot is already in order.
-        history._recent.AddRange(snapshot.Recent.Take(capacity));
+        history._recent.AddRange(snapshot.Recent.Take(capacity).Select(history.Compact));
         return history;
     }
 

@@ -1,0 +1,118 @@
+using CxActors.Customers;
+using CxActors.Storage;
+using static CxActors.Tests.Infrastructure.Interactions;
+
+namespace CxActors.Tests;
+
+/// <summary>The grain's live model on its own: windows, ordering, bounds, snapshots.</summary>
+public sealed class CustomerHistoryTests
+{
+    private const string Customer = "ana@example.com";
+
+    private static Interaction At(int day, Channel channel = Channel.Chat, string? source = null) =>
+        Make(Customer, channel, Utc(2024, 1, day), sourceId: source);
+
+    [Fact]
+    public void Keeps_the_latest_by_start_time_whatever_the_arrival_order()
+    {
+        var history = new CustomerHistory(Customer, capacity: 3);
+        foreach (var day in new[] { 5, 1, 9, 3, 7 })
+            history.Record(At(day));
+
+        Assert.Equal([Utc(2024, 1, 9), Utc(2024, 1, 7), Utc(2024, 1, 5)], history.Recent.Select(i => i.StartedAt));
+        Assert.Equal(5, history.TotalContacts);
+        Assert.Equal(5, history.LogPosition);
+        Assert.Equal(Utc(2024, 1, 1), history.FirstContactAt);
+        Assert.Equal(Utc(2024, 1, 9), history.Last!.StartedAt);
+        Assert.False(history.IsComplete);
+    }
+
+    [Fact]
+    public void Says_when_an_answer_lies_beyond_the_window()
+    {
+        var history = new CustomerHistory(Customer, capacity: 3);
+        foreach (var day in new[] { 1, 3, 5, 7 })
+            history.Record(At(day));
+
+        // The window holds days 7, 5, 3: anything after day 3 is known here, day 3 itself and before is not.
+        Assert.True(history.Covers(Utc(2024, 1, 3)));
+        Assert.False(history.Covers(Utc(2024, 1, 2)));
+        Assert.True(history.MayHaveLoggedElsewhere(At(3)));
+        Assert.False(history.MayHaveLoggedElsewhere(At(4)));
+        Assert.True(history.MayHaveLoggedElsewhere(At(20, source: "ticket-1")));
+        Assert.Equal(2, history.Count(Utc(2024, 1, 3), Utc(2024, 1, 7), null));
+        Assert.Equal(0, history.Count(Utc(2024, 1, 3), Utc(2024, 1, 7), Channel.Phone));
+    }
+
+    [Fact]
+    public void A_complete_history_answers_everything_itself()
+    {
+        var history = new CustomerHistory(Customer, capacity: 10);
+        history.Record(At(2, source: "x"));
+        Assert.True(history.IsComplete);
+        Assert.True(history.Covers(DateTime.MinValue));
+        Assert.False(history.MayHaveLoggedElsewhere(At(1, source: "y")));
+        Assert.True(history.Contains(At(2, source: "x").Id));
+    }
+
+    [Fact]
+    public void Pages_newest_first_and_knows_when_the_window_suffices()
+    {
+        var history = new CustomerHistory(Customer, capacity: 4);
+        foreach (var day in Enumerable.Range(1, 6))
+            history.Record(At(day, day % 2 == 0 ? Channel.Phone : Channel.Email));
+
+        var (first, exact) = history.Page(null, 2, null);
+        Assert.True(exact);
+        Assert.Equal([Utc(2024, 1, 6), Utc(2024, 1, 5)], first.Select(i => i.StartedAt));
+
+        var cursor = new InteractionCursor(first[^1].StartedAt, first[^1].Id);
+        var (second, secondExact) = history.Page(null, 2, cursor);
+        Assert.True(secondExact);
+        Assert.Equal([Utc(2024, 1, 4), Utc(2024, 1, 3)], second.Select(i => i.StartedAt));
+
+        // Phones on days 6 and 4 are in the window; day 2 is not, so three phone calls need the table.
+        var (phones, phonesExact) = history.Page(Channel.Phone, 3, null);
+        Assert.False(phonesExact);
+        Assert.Equal([Utc(2024, 1, 6), Utc(2024, 1, 4)], phones.Select(i => i.StartedAt));
+    }
+
+    [Fact]
+    public void A_late_arrival_does_not_rename_and_phones_are_kept_once()
+    {
+        var history = new CustomerHistory(Customer, capacity: 5);
+        history.Record(Make(Customer, Channel.Phone, Utc(2024, 2, 2), name: "Ana Souza", phone: "71999"));
+        history.Record(Make(Customer, Channel.Phone, Utc(2024, 2, 1), name: "Ana S.", phone: "71999"));
+        history.Record(Make(Customer, Channel.Phone, Utc(2024, 2, 3), phone: "71888"));
+        Assert.Equal("Ana Souza", history.Name);
+        Assert.Equal(["71999", "71888"], history.Phones);
+        Assert.All(history.Recent, i => Assert.Null(i.Name));
+    }
+
+    [Fact]
+    public void A_snapshot_round_trips_and_replay_continues_the_log()
+    {
+        var history = new CustomerHistory(Customer, capacity: 3);
+        foreach (var day in new[] { 1, 2, 3, 4 })
+            history.Record(At(day, day == 4 ? Channel.WhatsApp : Channel.Chat));
+
+        var restored = CustomerHistory.FromSnapshot(Customer, 3, history.ToSnapshot());
+        restored.Replay(new LoggedInteraction(5, At(5, Channel.Email)));
+
+        Assert.Equal(5, restored.LogPosition);
+        Assert.Equal(5, restored.TotalContacts);
+        Assert.Equal([3, 1, 1], new[] { Channel.Chat, Channel.WhatsApp, Channel.Email }.Select(restored.CountOn));
+        Assert.Equal([Utc(2024, 1, 5), Utc(2024, 1, 4), Utc(2024, 1, 3)], restored.Recent.Select(i => i.StartedAt));
+        Assert.Equal(6, restored.Record(At(6)));
+    }
+
+    [Fact]
+    public void Window_entries_share_their_repeated_texts()
+    {
+        var a = new CustomerHistory("a@example.com", 5);
+        var b = new CustomerHistory("b@example.com", 5);
+        a.Record(Make("a@example.com", Channel.Chat, Utc(2024, 1, 1), agent: new string("Maria".ToCharArray())));
+        b.Record(Make("b@example.com", Channel.Chat, Utc(2024, 1, 1), agent: new string("Maria".ToCharArray())));
+        Assert.Same(a.Recent[0].Agent, b.Recent[0].Agent);
+    }
+}
