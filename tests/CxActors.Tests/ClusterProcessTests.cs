@@ -11,8 +11,11 @@ public sealed class ClusterProcessTests
     public async Task Two_silos_form_one_cluster_and_serve_the_same_customer_consistently()
     {
         await using var db = await TestDatabase.CreateAsync();
-        await using var first = await SiloProcess.StartAsync(db.ConnectionString);
-        await using var second = await SiloProcess.StartAsync(db.ConnectionString);
+        // Both start at once on an empty database: the schema is applied once, under a MySQL named lock.
+        var starting = new[] { SiloProcess.StartAsync(db.ConnectionString), SiloProcess.StartAsync(db.ConnectionString) };
+        await using var first = await starting[0];
+        await using var second = await starting[1];
+        Assert.Equal(CxActors.Storage.SchemaMigrator.EmbeddedScripts().Count, await db.ScalarAsync<int>("SELECT COUNT(*) FROM schema_version"));
 
         var customer = Interactions.NewCustomer();
         var records = Enumerable.Range(0, 6)
