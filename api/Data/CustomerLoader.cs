@@ -12,7 +12,7 @@ public sealed class CustomerLoader(CxGraphServices services)
 {
     private readonly Lock _gate = new();
     private readonly List<string> _queued = [];
-    private readonly Dictionary<string, Task<Dictionary<string, CustomerNode?>>> _batches = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task<Dictionary<string, (string CustomerId, Task<CustomerProfile?> Profile)>>> _batches = new(StringComparer.Ordinal);
 
     /// <summary>The customer with this e-mail (already trimmed and lower-cased), or null when unknown.</summary>
     public IDataLoaderResult<CustomerNode?> ByEmail(string email) => Enqueue(email);
@@ -32,25 +32,42 @@ public sealed class CustomerLoader(CxGraphServices services)
 
     private async Task<CustomerNode?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        Task<Dictionary<string, CustomerNode?>> batch;
+        Task<Dictionary<string, (string CustomerId, Task<CustomerProfile?> Profile)>> batch;
+        string[]? keys = null;
+        TaskCompletionSource<Dictionary<string, (string CustomerId, Task<CustomerProfile?> Profile)>>? run = null;
         lock (_gate)
         {
             if (_queued.Count > 0)
             {
-                var keys = _queued.ToArray();
+                keys = _queued.ToArray();
                 _queued.Clear();
-                var run = RunBatchAsync(keys, cancellationToken);
+                run = new();
                 foreach (var k in keys)
-                    _batches[k] = run;
+                    _batches[k] = run.Task;
             }
             batch = _batches[key];
         }
-        return (await batch).GetValueOrDefault(key);
+        if (run is not null)
+        {
+            // Outside the lock; an all-e-mail batch issues its grain calls before this returns.
+            try
+            {
+                run.SetResult(await RunBatchAsync(keys!, cancellationToken));
+            }
+            catch (Exception ex)
+            {
+                run.SetException(ex);
+            }
+        }
+        // Each key waits for its own grain only: one customer's failure is not every alias's failure.
+        if (!(await batch.WaitAsync(cancellationToken)).TryGetValue(key, out var found))
+            return null;
+        return await found.Profile.WaitAsync(cancellationToken) is { } profile ? new CustomerNode(services.Grains, found.CustomerId, profile) : null;
     }
 
-    private async Task<Dictionary<string, CustomerNode?>> RunBatchAsync(string[] keys, CancellationToken cancellationToken)
+    /// <summary>One MySQL query for the batch's phones, then every distinct customer's grain at once.</summary>
+    private async Task<Dictionary<string, (string CustomerId, Task<CustomerProfile?> Profile)>> RunBatchAsync(string[] keys, CancellationToken cancellationToken)
     {
-        await Task.Yield(); // leave the lock's caller before touching MySQL or the grains
         var phones = new List<string>();
         foreach (var key in keys)
         {
@@ -61,29 +78,16 @@ public sealed class CustomerLoader(CxGraphServices services)
             ? null
             : await services.Reporting.CustomersByPhoneAsync(phones, cancellationToken);
 
-        var customerOf = new Dictionary<string, string>(keys.Length, StringComparer.Ordinal);
-        foreach (var key in keys)
-        {
-            if (key[0] != '#')
-                customerOf[key] = key;
-            else if (links!.TryGetValue(key[1..], out var linked))
-                customerOf[key] = linked;
-        }
-
         var profiles = new Dictionary<string, Task<CustomerProfile?>>(StringComparer.Ordinal);
-        foreach (var customerId in customerOf.Values)
-        {
-            if (!profiles.ContainsKey(customerId))
-                profiles[customerId] = services.Grains.GetGrain<ICustomerGrain>(customerId).GetProfileAsync();
-        }
-        await Task.WhenAll(profiles.Values);
-
-        var result = new Dictionary<string, CustomerNode?>(keys.Length, StringComparer.Ordinal);
+        var result = new Dictionary<string, (string, Task<CustomerProfile?>)>(keys.Length, StringComparer.Ordinal);
         foreach (var key in keys)
         {
-            result[key] = customerOf.TryGetValue(key, out var customerId) && profiles[customerId].Result is { } profile
-                ? new CustomerNode(services.Grains, customerId, profile)
-                : null;
+            string? customerId = key[0] != '#' ? key : links!.GetValueOrDefault(key[1..]);
+            if (customerId is null)
+                continue;
+            if (!profiles.TryGetValue(customerId, out var profile))
+                profiles[customerId] = profile = services.Grains.GetGrain<ICustomerGrain>(customerId).GetProfileAsync();
+            result[key] = (customerId, profile);
         }
         return result;
     }

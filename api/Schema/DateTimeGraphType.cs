@@ -1,4 +1,5 @@
 using System.Globalization;
+using CxActors.Api.Http;
 using GraphQLParser.AST;
 
 namespace CxActors.Api.Schema;
@@ -59,10 +60,10 @@ public sealed class CxDateTimeGraphType : ScalarGraphType
         if (t < 0)
             t = s.IndexOf('t');
         if (t < 0 || s.AsSpan(t).IndexOfAny('+', '-') < 0)
-            throw new InvalidOperationException(
+            throw new CxInputException(
                 $"DateTime '{text}' has no UTC offset: give an ISO-8601 date and time with Z or an offset, e.g. 2024-03-01T10:00:00Z or 2024-03-01T07:00:00-03:00.");
         if (!DateTimeOffset.TryParseExact(s, Formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
-            throw new InvalidOperationException(
+            throw new CxInputException(
                 $"DateTime '{text}' is not an ISO-8601 date and time, e.g. 2024-03-01T10:00:00Z or 2024-03-01T07:00:00-03:00.");
         return parsed.UtcDateTime;
     }

@@ -135,8 +135,11 @@ public sealed class IngestApiOptions
     /// <summary>Records read before they are sent to the grains and made durable.</summary>
     public int ChunkRecords { get; set; } = 5000;
 
-    /// <summary>Customer grain calls in flight per request.</summary>
-    public int MaxConcurrentGrainCalls { get; set; } = 64;
+    /// <summary>
+    /// Customer grain calls in flight per request. High on purpose: every call waits for a log flush, and a
+    /// flush can only pack what the calls in flight have queued, so a whole chunk should be in flight at once.
+    /// </summary>
+    public int MaxConcurrentGrainCalls { get; set; } = 5000;
 
     /// <summary>Attempts per customer batch when its grain could not store it (backing off 0.2, 0.4, 0.8, 1.6 s).</summary>
     public int GrainAttempts { get; set; } = 5;

@@ -1,0 +1,89 @@
+using CxActors.Api.Data;
+using CxActors.Api.Http;
+using CxActors.Api.Schema;
+using GraphQL.Execution;
+using GraphQL.Validation.Complexity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CxActors.Api;
+
+public static class GraphQLServiceExtensions
+{
+    /// <summary>
+    /// The GraphQL schema, its executer (document cache, limits, masked errors) and what its resolvers use:
+    /// the grains (<see cref="IGrainFactory"/>, from the co-hosted silo) and the reporting tables in MySQL.
+    /// </summary>
+    public static IServiceCollection AddCxGraphQL(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GraphQLApiOptions>().Bind(configuration.GetSection(GraphQLApiOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => new ReportingStore(ConnectionString(configuration)));
+        services.AddSingleton<CxGraphServices>();
+        services.AddScoped<CustomerLoader>();
+        services.AddSingleton<GraphiQLAssets>();
+
+        services.AddGraphQL(graphql => graphql
+            .AddSchema<CxSchema>()
+            .AddGraphTypes(typeof(CxSchema).Assembly)
+            .AddSystemTextJson()
+            .AddErrorInfoProvider<CxErrorInfoProvider>()
+            .AddComplexityAnalyzer((o, sp) =>
+            {
+                var limits = sp.GetRequiredService<IOptions<GraphQLApiOptions>>().Value;
+                o.MaxDepth = limits.MaxDepth;
+                o.MaxComplexity = limits.MaxComplexity;
+                o.DefaultComplexityImpactDelegate = FieldImpact;
+            })
+            .AddUnhandledExceptionHandler(MaskAndLog)
+            .ConfigureExecution<DocumentCache>());
+        return services;
+    }
+
+    /// <summary>
+    /// Every selected field costs 1. A field that takes <c>first</c> (a page) multiplies what is selected below it
+    /// by its page size (default 20); nothing else multiplies, so introspection (whose type references nest
+    /// 8 deep) costs what it selects rather than 5^depth.
+    /// </summary>
+    private static FieldComplexityResult FieldImpact(FieldImpactContext context)
+    {
+        if (context.FieldDefinition.Arguments?.Find("first") is null)
+            return new FieldComplexityResult(1, 1);
+        var first = context.GetArgument("first", Paging.DefaultFirst);
+        return new FieldComplexityResult(1, Math.Clamp(first, 1, Paging.MaxFirst));
+    }
+
+    /// <summary>The connection string the silo uses: Storage:ConnectionString, else ConnectionStrings:Cx.</summary>
+    private static string ConnectionString(IConfiguration configuration) =>
+        configuration["Storage:ConnectionString"] is { Length: > 0 } storage ? storage
+        : configuration.GetConnectionString("Cx") is { Length: > 0 } cx ? cx
+        : throw new InvalidOperationException("ConnectionStrings:Cx is not set (environment variable ConnectionStrings__Cx).");
+
+    /// <summary>A resolver's unexpected exception is logged in full; the client gets a fixed message and code.</summary>
+    private static void MaskAndLog(UnhandledExceptionContext context)
+    {
+        // GraphQL.NET 8's complexity analyzer throws (instead of reporting) on a mutation or subscription when the
+        // schema has none: that is the client's mistake, not ours.
+        if (context.FieldContext is null && context.OriginalException is InvalidOperationException { Message: var message }
+            && message.StartsWith("Schema is not configured for operation type", StringComparison.Ordinal))
+        {
+            context.Exception = new OperationNotSupportedException();
+            context.ErrorMessage = context.Exception.Message;
+            return;
+        }
+        var logger = context.ExecutionOptions.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger("CxActors.Api.GraphQL");
+        logger?.LogError(context.OriginalException, "GraphQL {Path} failed", context.FieldContext?.Path is { } path ? string.Join('.', path) : "request");
+        context.Exception = IsUnavailable(context.OriginalException) ? new ServiceUnavailableException() : new InternalServerErrorException();
+        context.ErrorMessage = context.Exception.Message;
+    }
+
+    private static bool IsUnavailable(Exception ex) => ex switch
+    {
+        CustomerUnavailableException or MySqlConnector.MySqlException or TimeoutException => true,
+        AggregateException { InnerException: { } inner } => IsUnavailable(inner),
+        _ => false,
+    };
+}

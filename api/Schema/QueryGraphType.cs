@@ -1,0 +1,87 @@
+using CxActors.Api.Data;
+using GraphQL.Resolvers;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CxActors.Api.Schema;
+
+public sealed class QueryGraphType : ObjectGraphType
+{
+    /// <summary>Longest key a customer id can have (the customers table's column).</summary>
+    private const int MaxIdLength = 254;
+
+    public QueryGraphType()
+    {
+        Name = "Query";
+
+        Field<CustomerGraphType>("customer")
+            .Description("A customer by e-mail address (in any case, surrounding spaces ignored) or by a phone number linked to it; null if unknown.")
+            .Argument<NonNullGraphType<StringGraphType>>("id", "An e-mail address, or a phone number (only its digits count).")
+            .Resolve(ctx => Lookup(ctx.RequestServices!.GetRequiredService<CustomerLoader>(), ctx.GetArgument<string>("id")));
+
+        Field<NonNullGraphType<CustomerConnectionGraphType>>("customers")
+            .Description("All customers in customer id order (binary order of the lower-case e-mail).")
+            .Argument<IntGraphType>("first", "Page size, 1..100.", a => a.DefaultValue = Paging.DefaultFirst)
+            .Argument<StringGraphType>("after", "The endCursor of the previous page.")
+            .Resolve(new FuncFieldResolver<object?>(async ctx =>
+            {
+                var services = CustomerGraphType.Services(ctx);
+                var first = Paging.First(ctx);
+                var after = Cursors.ParseCustomer(ctx.GetArgument<string?>("after"));
+                var ids = await services.Reporting.CustomerIdsAsync(after, first + 1, ctx.CancellationToken);
+                var hasNext = ids.Count > first;
+                if (hasNext)
+                    ids.RemoveAt(first);
+                var nodes = ids.ConvertAll(id => new CustomerNode(services.Grains, id));
+                var endCursor = nodes.Count > 0 ? Cursors.Customer(nodes[^1].Id) : null;
+                return new Connection<CustomerNode>(nodes, new PageInfo(hasNext, endCursor), services.Reporting.CountCustomersAsync);
+            }));
+
+        Field<NonNullGraphType<CustomerCountConnectionGraphType>>("contactCounts")
+            .Description(
+                "Per customer, contacts with since < startedAt <= until (until defaults to now, since to until - 24 h). " +
+                "Customers without any are left out. Most contacts first; customers with equal counts in customer id order.")
+            .Argument<CxDateTimeGraphType>("since")
+            .Argument<CxDateTimeGraphType>("until")
+            .Argument<ChannelGraphType>("channel", "Only contacts on this platform.")
+            .Argument<IntGraphType>("first", "Page size, 1..100.", a => a.DefaultValue = Paging.DefaultFirst)
+            .Argument<StringGraphType>("after", "The endCursor of the previous page.")
+            .Resolve(new FuncFieldResolver<object?>(async ctx =>
+            {
+                var services = CustomerGraphType.Services(ctx);
+                var first = Paging.First(ctx);
+                var after = Cursors.ParseCount(ctx.GetArgument<string?>("after"));
+                var (since, until) = Window.From(ctx, services.UtcNow);
+                var channel = ctx.GetArgument<Channel?>("channel");
+                var rows = await services.Reporting.ContactCountsAsync(since, until, channel, after, first + 1, ctx.CancellationToken);
+                var hasNext = rows.Count > first;
+                if (hasNext)
+                    rows.RemoveAt(first);
+                var nodes = rows.ConvertAll(r => new CustomerCountNode(new CustomerNode(services.Grains, r.CustomerId), r.Contacts));
+                var endCursor = nodes.Count > 0 ? Cursors.Count(nodes[^1].Contacts, nodes[^1].Customer.Id) : null;
+                return new Connection<CustomerCountNode>(nodes, new PageInfo(hasNext, endCursor),
+                    ct => services.Reporting.CountContactingCustomersAsync(since, until, channel, ct));
+            }));
+    }
+
+    /// <summary>An e-mail (contains '@') goes to its grain; anything else is a phone number, looked up by its digits.</summary>
+    private static object? Lookup(CustomerLoader loader, string id)
+    {
+        var key = id.Trim().ToLowerInvariant();
+        if (key.Contains('@'))
+            return key.Length <= MaxIdLength ? loader.ByEmail(key) : null;
+        var digits = Digits(key);
+        return digits is { Length: > 0 and <= 32 } ? loader.ByPhone(digits) : null;
+    }
+
+    private static string Digits(string s)
+    {
+        Span<char> digits = s.Length <= 256 ? stackalloc char[s.Length] : new char[s.Length];
+        var n = 0;
+        foreach (var c in s)
+        {
+            if (char.IsAsciiDigit(c))
+                digits[n++] = c;
+        }
+        return new string(digits[..n]);
+    }
+}
