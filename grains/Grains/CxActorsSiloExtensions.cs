@@ -42,6 +42,8 @@ public static class CxActorsSiloExtensions
         services.AddSingleton<InteractionLog>();
         services.AddHostedService(sp => sp.GetRequiredService<InteractionLog>());
         services.AddSingleton<InteractionHistoryReader>();
+        services.AddSingleton<LogHeadLookup>();
+        services.AddHostedService(sp => sp.GetRequiredService<LogHeadLookup>());
         return silo;
     }
 

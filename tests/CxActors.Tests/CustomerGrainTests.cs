@@ -148,6 +148,10 @@ public sealed class CustomerGrainTests(CustomerClusterFixture fixture)
         var before = await Grain(customer).GetProfileAsync();
 
         await fixture.DeactivateAllAsync();
+        // Deactivation wrote the snapshot through the ADO.NET provider: it now holds all four.
+        Assert.Contains("\"LogPosition\":4,", await fixture.Database.TextAsync(
+            "SELECT CONVERT(PayloadBinary USING utf8mb4) FROM OrleansStorage WHERE GrainTypeString = 'customer' AND GrainIdExtensionString = @c",
+            ("@c", customer)));
 
         var after = await Grain(customer).GetProfileAsync();
         Assert.NotNull(after);

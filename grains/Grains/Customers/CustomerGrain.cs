@@ -1,4 +1,5 @@
 using CxActors.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -15,18 +16,24 @@ namespace CxActors.Customers;
 /// </summary>
 [Reentrant]
 public sealed class CustomerGrain(
-    [PersistentState("customer", CustomerGrain.StorageName)] IPersistentState<CustomerSnapshot> snapshot,
     InteractionLog log,
+    LogHeadLookup logHeads,
     InteractionHistoryReader reader,
     IOptions<CustomerHistoryOptions> options,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain
 {
+    /// <summary>The ADO.NET grain storage provider holding the snapshots, and the state's name in it.</summary>
     public const string StorageName = "cx";
+    public const string StateName = "customer";
 
     // The live history is the state; the persisted snapshot object is dropped once read or written, so an
-    // active customer is not held twice in memory. (The storage keeps its ETag apart from the state object.)
+    // active customer is not held twice in memory. (The ETag is kept apart from the state object.)
     private static readonly CustomerSnapshot Released = new();
 
+    // The snapshot is read and written through the provider by hand rather than by a [PersistentState] facet,
+    // which would read it on every activation: a customer with no log rows has no snapshot to read.
+    private readonly GrainState<CustomerSnapshot> _snapshot = new(Released);
+    private IGrainStorage _storage = null!;
     private readonly CustomerHistoryOptions _options = options.Value;
     private CustomerHistory _history = null!;
     private int _appendsInFlight;
@@ -39,12 +46,21 @@ public sealed class CustomerGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var customerId = this.GetPrimaryKeyString();
-        _history = CustomerHistory.FromSnapshot(customerId, _options.RecentCapacity, snapshot.State);
-        snapshot.State = Released;
-        foreach (var row in await reader.ReadLogAfterAsync(customerId, _history.LogPosition, cancellationToken))
+        _storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageName);
+        if (await logHeads.GetAsync(customerId, cancellationToken) == 0)
         {
-            _history.Replay(row);
-            _unsnapshotted++;
+            _history = new CustomerHistory(customerId, _options.RecentCapacity);
+        }
+        else
+        {
+            await _storage.ReadStateAsync(StateName, this.GetGrainId(), _snapshot, cancellationToken);
+            _history = CustomerHistory.FromSnapshot(customerId, _options.RecentCapacity, _snapshot.State ?? Released);
+            _snapshot.State = Released;
+            foreach (var row in await reader.ReadLogAfterAsync(customerId, _history.LogPosition, cancellationToken))
+            {
+                _history.Replay(row);
+                _unsnapshotted++;
+            }
         }
         this.RegisterGrainTimer(SnapshotIfDueAsync, new GrainTimerCreationOptions(_options.SnapshotInterval, _options.SnapshotInterval)
         {
@@ -166,10 +182,10 @@ public sealed class CustomerGrain(
         var covered = _unsnapshotted;
         try
         {
-            snapshot.State = _history.ToSnapshot();
-            await snapshot.WriteStateAsync();
+            _snapshot.State = _history.ToSnapshot();
+            await _storage.WriteStateAsync(StateName, this.GetGrainId(), _snapshot);
             _unsnapshotted -= covered;
-            snapshot.State = Released;
+            _snapshot.State = Released;
         }
         catch (Exception ex)
         {
