@@ -39,6 +39,8 @@ public static class CxActorsSiloExtensions
             .Bind(configuration.GetSection(CxStorageOptions.Section))
             .Configure(o => o.ConnectionString = string.IsNullOrEmpty(o.ConnectionString) ? connectionString : o.ConnectionString);
         services.AddOptions<CustomerHistoryOptions>().Bind(configuration.GetSection(CustomerHistoryOptions.Section));
+        var history = configuration.GetSection(CustomerHistoryOptions.Section).Get<CustomerHistoryOptions>() ?? new CustomerHistoryOptions();
+        silo.Configure<Orleans.Configuration.GrainCollectionOptions>(o => o.CollectionAge = history.IdleDeactivation);
         services.AddSingleton<InteractionLog>();
         services.AddHostedService(sp => sp.GetRequiredService<InteractionLog>());
         services.AddSingleton<InteractionHistoryReader>();

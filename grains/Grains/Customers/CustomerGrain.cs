@@ -62,11 +62,6 @@ public sealed class CustomerGrain(
                 _unsnapshotted++;
             }
         }
-        this.RegisterGrainTimer(SnapshotIfDueAsync, new GrainTimerCreationOptions(_options.SnapshotInterval, _options.SnapshotInterval)
-        {
-            Interleave = true,
-            KeepAlive = false,
-        });
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -170,14 +165,11 @@ public sealed class CustomerGrain(
             throw new CustomerUnavailableException($"The history of '{_history.CustomerId}' is reloading; retry.");
     }
 
-    private Task SnapshotIfDueAsync(CancellationToken cancellationToken) =>
-        _unsnapshotted > 0 ? WriteSnapshotAsync() : Task.CompletedTask;
-
     /// <summary>Writes the live history as the grain state when it holds only logged interactions.</summary>
     private async Task WriteSnapshotAsync()
     {
         if (_stale || _snapshotRunning || _appendsInFlight > 0)
-            return; // in-flight appends are not durable yet; the timer or deactivation will come back
+            return; // in-flight appends are not durable yet; the next append or deactivation comes back
         _snapshotRunning = true;
         var covered = _unsnapshotted;
         try

@@ -37,14 +37,16 @@ public sealed class InteractionConflictException(string customerId)
 /// </summary>
 public sealed class InteractionLog : BackgroundService
 {
-    private const int InteractionColumns = 19;
-    private const int CustomerColumns = 15;
-
     private readonly System.Threading.Channels.Channel<LogAppend> _queue;
     private readonly CxStorageOptions _options;
     private readonly string _connectionString;
     private readonly ILogger<InteractionLog> _logger;
     private readonly TimeProvider _clock;
+    // The writer loop is the only user of these: one long-lived connection (no pool reset per flush) and the
+    // statements prepared on it.
+    private MySqlConnection? _connection;
+    private readonly MultiRowStatement _insertInteractions;
+    private readonly MultiRowStatement _upsertCustomers;
 
     public InteractionLog(IOptions<CxStorageOptions> options, ILogger<InteractionLog> logger, TimeProvider? clock = null)
     {
@@ -53,6 +55,26 @@ public sealed class InteractionLog : BackgroundService
         _clock = clock ?? TimeProvider.System;
         // Affected rows (not found rows), so that a re-inserted row counts 0 and conflicts are detected.
         _connectionString = new MySqlConnectionStringBuilder(_options.ConnectionString) { UseAffectedRows = true }.ConnectionString;
+        _insertInteractions = new MultiRowStatement(
+            "INSERT INTO interactions (customer_id, customer_seq, interaction_id, source_id, channel, started_at, ended_at, agent, status, queue, classification, sub_classification, feedback_score, feedback_comment, wait_seconds, handle_seconds, source, source_detail, ingested_at) VALUES ",
+            // A row already logged with the same id or position is left as it is and counts 0 affected rows.
+            " ON DUPLICATE KEY UPDATE interaction_id = interaction_id",
+            [
+                MySqlDbType.VarChar, MySqlDbType.Int32, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.VarChar,
+                MySqlDbType.DateTime, MySqlDbType.DateTime, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.VarChar,
+                MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.Int32, MySqlDbType.Text, MySqlDbType.Int32,
+                MySqlDbType.Int32, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.DateTime,
+            ],
+            _options.MaxRowsPerStatement);
+        _upsertCustomers = new MultiRowStatement(
+            "INSERT INTO customers (customer_id, email, name, phones, first_contact_at, last_contact_at, last_channel, last_interaction_id, total_contacts, phone_contacts, chat_contacts, whatsapp_contacts, email_contacts, version, updated_at) VALUES ",
+            CustomersUpsertTail(),
+            [
+                MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.DateTime,
+                MySqlDbType.DateTime, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.Int32, MySqlDbType.Int32,
+                MySqlDbType.Int32, MySqlDbType.Int32, MySqlDbType.Int32, MySqlDbType.Int32, MySqlDbType.DateTime,
+            ],
+            _options.MaxRowsPerStatement);
         _queue = System.Threading.Channels.Channel.CreateBounded<LogAppend>(new BoundedChannelOptions(_options.QueueCapacity)
         {
             SingleReader = true,
@@ -89,6 +111,7 @@ public sealed class InteractionLog : BackgroundService
     {
         _queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
+        await DropConnectionAsync();
     }
 
     private async Task FlushAsync(List<LogAppend> batch)
@@ -140,36 +163,98 @@ public sealed class InteractionLog : BackgroundService
     /// <summary>One transaction. Returns the appends that conflict with rows already logged (nothing is committed then).</summary>
     private async Task<List<LogAppend>> TryCommitAsync(List<LogAppend> appends)
     {
-        await using var connection = new MySqlConnection(_connectionString);
-        await connection.OpenAsync();
-
         var inBatchConflicts = FindConflictsWithinBatch(appends);
         if (inBatchConflicts.Count > 0)
             return inBatchConflicts;
 
-        var now = _clock.GetUtcNow().UtcDateTime;
-        await using (var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted))
+        var connection = await ConnectionAsync();
+        try
         {
-            var expected = 0;
-            var inserted = 0;
-            foreach (var chunk in Chunk(appends, _options.MaxRowsPerStatement))
-            {
-                expected += chunk.Sum(a => a.Rows.Count);
-                inserted += await InsertInteractionsAsync(connection, transaction, chunk, now);
-            }
-            if (inserted == expected)
-            {
-                await UpsertCustomersAsync(connection, transaction, appends, now);
-                await transaction.CommitAsync();
-                return [];
-            }
-            await transaction.RollbackAsync();
-        }
+            var now = _clock.GetUtcNow().UtcDateTime;
+            var rows = new List<LoggedInteraction>(appends.Sum(a => a.Rows.Count));
+            foreach (var append in appends)
+                rows.AddRange(append.Rows);
+            // Latest version per customer, in key order: concurrent upserts that take row locks in the same
+            // order cannot deadlock.
+            var customers = appends
+                .GroupBy(a => a.Customer.CustomerId, StringComparer.Ordinal)
+                .Select(g => g.MaxBy(a => a.Customer.Version)!.Customer)
+                .OrderBy(c => c.CustomerId, StringComparer.Ordinal)
+                .ToList();
 
-        var conflicted = await FindConflictsWithLogAsync(connection, appends);
-        if (conflicted.Count == 0)
-            throw new InvalidOperationException($"Inserted fewer interaction rows than sent, yet none conflicts.");
-        return conflicted;
+            await using (var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted))
+            {
+                var inserted = await _insertInteractions.ExecuteAsync(connection, transaction, rows, (row, p, o) => FillInteraction(row, p, o, now), CancellationToken.None);
+                if (inserted == rows.Count)
+                {
+                    await _upsertCustomers.ExecuteAsync(connection, transaction, customers, (c, p, o) => FillCustomer(c, p, o, now), CancellationToken.None);
+                    await transaction.CommitAsync();
+                    return [];
+                }
+                await transaction.RollbackAsync();
+            }
+
+            var conflicted = await FindConflictsWithLogAsync(connection, appends);
+            if (conflicted.Count == 0)
+                throw new InvalidOperationException("Inserted fewer interaction rows than sent, yet none conflicts.");
+            return conflicted;
+        }
+        catch
+        {
+            // Whatever state the session is in, the next flush starts on a new one.
+            await DropConnectionAsync();
+            throw;
+        }
+    }
+
+    private async Task<MySqlConnection> ConnectionAsync()
+    {
+        if (_connection is { State: ConnectionState.Open })
+            return _connection;
+        await DropConnectionAsync();
+        var connection = new MySqlConnection(_connectionString);
+        await connection.OpenAsync();
+        _connection = connection;
+        return connection;
+    }
+
+    private async Task DropConnectionAsync()
+    {
+        _insertInteractions.Dispose();
+        _upsertCustomers.Dispose();
+        if (_connection is not null)
+            await _connection.DisposeAsync();
+        _connection = null;
+    }
+
+    private static void FillInteraction(LoggedInteraction row, MySqlParameterCollection p, int o, DateTime now)
+    {
+        var i = row.Interaction;
+        Set(p, o, i.CustomerId); Set(p, o + 1, row.Seq); Set(p, o + 2, i.Id); Set(p, o + 3, i.SourceId); Set(p, o + 4, i.Channel.ToCode());
+        Set(p, o + 5, i.StartedAt); Set(p, o + 6, i.EndedAt); Set(p, o + 7, i.Agent); Set(p, o + 8, i.Status); Set(p, o + 9, i.Queue);
+        Set(p, o + 10, i.Classification); Set(p, o + 11, i.SubClassification); Set(p, o + 12, i.FeedbackScore); Set(p, o + 13, i.FeedbackComment);
+        Set(p, o + 14, i.WaitSeconds); Set(p, o + 15, i.HandleSeconds); Set(p, o + 16, i.Source); Set(p, o + 17, i.SourceDetail); Set(p, o + 18, now);
+    }
+
+    private static void FillCustomer(CustomerRow c, MySqlParameterCollection p, int o, DateTime now)
+    {
+        Set(p, o, c.CustomerId); Set(p, o + 1, c.CustomerId); Set(p, o + 2, c.Name); Set(p, o + 3, c.Phones); Set(p, o + 4, c.FirstContactAt);
+        Set(p, o + 5, c.LastInteraction.StartedAt); Set(p, o + 6, c.LastInteraction.Channel.ToCode()); Set(p, o + 7, c.LastInteraction.Id);
+        Set(p, o + 8, c.TotalContacts); Set(p, o + 9, c.ChannelCounts[0]); Set(p, o + 10, c.ChannelCounts[1]); Set(p, o + 11, c.ChannelCounts[2]);
+        Set(p, o + 12, c.ChannelCounts[3]); Set(p, o + 13, c.Version); Set(p, o + 14, now);
+    }
+
+    private static void Set(MySqlParameterCollection parameters, int index, object? value) =>
+        parameters[index].Value = value ?? DBNull.Value;
+
+    /// <summary>Only a newer version replaces a customers row. version is assigned last: MySQL evaluates the
+    /// assignments in order and the IF()s must compare with the old version.</summary>
+    private static string CustomersUpsertTail()
+    {
+        var sql = new StringBuilder(" ON DUPLICATE KEY UPDATE ");
+        foreach (var column in new[] { "email", "name", "phones", "first_contact_at", "last_contact_at", "last_channel", "last_interaction_id", "total_contacts", "phone_contacts", "chat_contacts", "whatsapp_contacts", "email_contacts", "updated_at" })
+            sql.Append(column).Append(" = IF(VALUES(version) > version, VALUES(").Append(column).Append("), ").Append(column).Append("), ");
+        return sql.Append("version = GREATEST(version, VALUES(version))").ToString();
     }
 
     private static List<LogAppend> FindConflictsWithinBatch(List<LogAppend> appends)
@@ -216,66 +301,6 @@ public sealed class InteractionLog : BackgroundService
         return appends
             .Where(a => a.Rows.Any(r => loggedIds.Contains(r.Interaction.Id) || takenPositions.Contains((r.Interaction.CustomerId, r.Seq))))
             .ToList();
-    }
-
-    private static async Task<int> InsertInteractionsAsync(MySqlConnection connection, MySqlTransaction transaction, List<LogAppend> appends, DateTime now)
-    {
-        var rowCount = appends.Sum(a => a.Rows.Count);
-        if (rowCount == 0)
-            return 0;
-        var sql = new StringBuilder(200 + rowCount * (InteractionColumns * 2 + 4));
-        sql.Append("INSERT INTO interactions (customer_id, customer_seq, interaction_id, source_id, channel, started_at, ended_at, agent, status, queue, classification, sub_classification, feedback_score, feedback_comment, wait_seconds, handle_seconds, source, source_detail, ingested_at) VALUES ");
-        AppendPlaceholders(sql, rowCount, InteractionColumns);
-        // A row already logged with the same id or position is left as it is and counts 0 affected rows.
-        sql.Append(" ON DUPLICATE KEY UPDATE interaction_id = interaction_id");
-
-        await using var command = new MySqlCommand(sql.ToString(), connection, transaction);
-        var p = command.Parameters;
-        foreach (var append in appends)
-        {
-            foreach (var (seq, i) in append.Rows)
-            {
-                Add(p, i.CustomerId); Add(p, seq); Add(p, i.Id); Add(p, i.SourceId); Add(p, i.Channel.ToCode());
-                Add(p, i.StartedAt); Add(p, i.EndedAt); Add(p, i.Agent); Add(p, i.Status); Add(p, i.Queue);
-                Add(p, i.Classification); Add(p, i.SubClassification); Add(p, i.FeedbackScore); Add(p, i.FeedbackComment);
-                Add(p, i.WaitSeconds); Add(p, i.HandleSeconds); Add(p, i.Source); Add(p, i.SourceDetail); Add(p, now);
-            }
-        }
-        return await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task UpsertCustomersAsync(MySqlConnection connection, MySqlTransaction transaction, List<LogAppend> appends, DateTime now)
-    {
-        // Latest version per customer, in key order: concurrent upserts that take row locks in the same
-        // order cannot deadlock.
-        var rows = appends
-            .GroupBy(a => a.Customer.CustomerId, StringComparer.Ordinal)
-            .Select(g => g.MaxBy(a => a.Customer.Version)!.Customer)
-            .OrderBy(c => c.CustomerId, StringComparer.Ordinal)
-            .ToList();
-        foreach (var chunk in rows.Chunk(1000))
-        {
-            var sql = new StringBuilder(600 + chunk.Length * (CustomerColumns * 2 + 4));
-            sql.Append("INSERT INTO customers (customer_id, email, name, phones, first_contact_at, last_contact_at, last_channel, last_interaction_id, total_contacts, phone_contacts, chat_contacts, whatsapp_contacts, email_contacts, version, updated_at) VALUES ");
-            AppendPlaceholders(sql, chunk.Length, CustomerColumns);
-            // Only a newer version replaces the row; version itself is assigned last because MySQL evaluates
-            // the assignments in order and the IF()s must compare with the old version.
-            sql.Append(" ON DUPLICATE KEY UPDATE ");
-            foreach (var column in new[] { "email", "name", "phones", "first_contact_at", "last_contact_at", "last_channel", "last_interaction_id", "total_contacts", "phone_contacts", "chat_contacts", "whatsapp_contacts", "email_contacts", "updated_at" })
-                sql.Append(column).Append(" = IF(VALUES(version) > version, VALUES(").Append(column).Append("), ").Append(column).Append("), ");
-            sql.Append("version = GREATEST(version, VALUES(version))");
-
-            await using var command = new MySqlCommand(sql.ToString(), connection, transaction);
-            var p = command.Parameters;
-            foreach (var c in chunk)
-            {
-                Add(p, c.CustomerId); Add(p, c.CustomerId); Add(p, c.Name); Add(p, c.Phones); Add(p, c.FirstContactAt);
-                Add(p, c.LastInteraction.StartedAt); Add(p, c.LastInteraction.Channel.ToCode()); Add(p, c.LastInteraction.Id);
-                Add(p, c.TotalContacts); Add(p, c.ChannelCounts[0]); Add(p, c.ChannelCounts[1]); Add(p, c.ChannelCounts[2]);
-                Add(p, c.ChannelCounts[3]); Add(p, c.Version); Add(p, now);
-            }
-            await command.ExecuteNonQueryAsync();
-        }
     }
 
     private static void Add(MySqlParameterCollection parameters, object? value) =>
@@ -344,7 +369,7 @@ public sealed class CxStorageOptions
     public int MaxRowsPerFlush { get; set; } = 4000;
 
     /// <summary>Rows in one multi-row INSERT statement.</summary>
-    public int MaxRowsPerStatement { get; set; } = 1000;
+    public int MaxRowsPerStatement { get; set; } = 512;
 
     /// <summary>Appends waiting for the writer before callers are slowed down (back-pressure).</summary>
     public int QueueCapacity { get; set; } = 20_000;
