@@ -270,9 +270,14 @@ internal sealed class CanonicalAdapter() : JsonAdapter(
         var s = RawString(i, ctx);
         if (string.IsNullOrWhiteSpace(s))
             return null;
-        if (!HasExplicitOffset(s) || !Slot(i).TryGetDateTimeOffset(out var value))
+        if (!HasExplicitOffset(s))
         {
-            ctx.Fail(Props[i], $"'{s}' is not an ISO-8601 time with an offset (e.g. 2019-08-01T08:15:27-03:00)");
+            ctx.Fail(Props[i], $"'{s}' has no UTC offset; local times are not guessed (e.g. 2019-08-01T08:15:27-03:00 or 2019-08-01T11:15:27Z)");
+            return null;
+        }
+        if (!Slot(i).TryGetDateTimeOffset(out var value))
+        {
+            ctx.Fail(Props[i], $"'{s}' is not a valid ISO-8601 date and time (e.g. 2019-08-01T08:15:27-03:00)");
             return null;
         }
         return InteractionIdentity.NormalizeUtc(value.UtcDateTime);

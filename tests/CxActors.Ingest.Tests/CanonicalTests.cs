@@ -81,7 +81,17 @@ public sealed class CanonicalTests
     public async Task Times_without_an_offset_are_rejected(string startedAt)
     {
         var reason = await Rejection($$"""{"customer": "a@x.com", "channel": "CHAT", "startedAt": "{{startedAt}}"}""");
-        Assert.StartsWith($"startedAt: '{startedAt}' is not an ISO-8601 time with an offset", reason);
+        Assert.StartsWith($"startedAt: '{startedAt}' has no UTC offset", reason);
+    }
+
+    [Theory]
+    [InlineData("2023-02-29T09:00:19Z")]
+    [InlineData("2023-13-01T09:00:19-03:00")]
+    [InlineData("2023-01-01T25:00:00+01:00")]
+    public async Task Impossible_times_with_an_offset_are_rejected_as_invalid(string startedAt)
+    {
+        var reason = await Rejection($$"""{"customer": "a@x.com", "channel": "CHAT", "startedAt": "{{startedAt}}"}""");
+        Assert.StartsWith($"startedAt: '{startedAt}' is not a valid ISO-8601 date and time", reason);
     }
 
     [Fact]
