@@ -136,6 +136,8 @@ internal sealed class RecordContext(TimeZoneInfo zone, TimeProvider clock)
             Fail(names.Score, $"{score} is not between 0 and 10");
         if (draft.Email is null && draft.Phone is null)
             Fail(null, "no customer e-mail or phone");
+        if (InteractionLimits.Check(draft) is { } tooLong)
+            Fail(null, tooLong);
         return Failed ? null : draft;
     }
 

@@ -27,7 +27,7 @@ public sealed class CustomerDirectory(IOptions<CxStorageOptions> storage, TimePr
         var unresolved = new List<int>();
         for (var i = 0; i < records.Count; i++)
         {
-            if (records[i].Draft is not { } draft || InteractionLimits.Check(draft) is not null)
+            if (records[i].Draft is not { } draft)
                 continue;
             if (draft.Email is { } email)
             {

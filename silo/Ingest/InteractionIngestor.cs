@@ -52,7 +52,7 @@ public sealed class InteractionIngestor(
         for (var i = 0; i < records.Count; i++)
         {
             var record = records[i];
-            var reason = record.Reason ?? (record.Draft is { } draft ? InteractionLimits.Check(draft) ?? (resolved[i] is null ? NoCustomerReason(draft) : null) : "record could not be read");
+            var reason = record.Reason ?? (record.Draft is { } draft ? (resolved[i] is null ? NoCustomerReason(draft) : null) : "record could not be read");
             if (reason is not null)
             {
                 rejections.Add((record, reason));

@@ -84,6 +84,14 @@ public sealed class CanonicalTests
         Assert.StartsWith($"startedAt: '{startedAt}' has no UTC offset", reason);
     }
 
+    [Fact]
+    public async Task Text_longer_than_its_reporting_column_is_rejected_not_cut()
+    {
+        var agent = new string('a', 256);
+        var reason = await Rejection($$"""{"customer": "a@x.com", "channel": "CHAT", "startedAt": "2019-08-01T08:15:27Z", "agent": "{{agent}}"}""");
+        Assert.Equal("agent: longer than 255 characters (256)", reason);
+    }
+
     [Theory]
     [InlineData("2023-02-29T09:00:19Z")]
     [InlineData("2023-13-01T09:00:19-03:00")]

@@ -1,12 +1,10 @@
-using CxActors.Ingest;
-
-namespace CxActors.Silo.Ingest;
+namespace CxActors.Ingest;
 
 /// <summary>
 /// The reporting columns' sizes. A record that would not fit is refused here, record by record, rather than
 /// failing (or being silently cut by) the multi-row INSERT it would share with other customers' records.
 /// </summary>
-public static class InteractionLimits
+internal static class InteractionLimits
 {
     public const int Text = 255;
     public const int Comment = 10_000;
