@@ -13,12 +13,34 @@ public static class InteractionIdentity
     public static string Compute(string customerId, Channel channel, DateTime startedAtUtc, string? sourceId)
     {
         // The customer is part of both forms: a grain owns its customer's identities, so two customers can
-        // never collide on a source id reused by different source systems.
-        var key = sourceId is { Length: > 0 }
-            ? $"src\n{customerId}\n{channel.ToCode()}\n{sourceId}"
-            : $"nat\n{customerId}\n{channel.ToCode()}\n{startedAtUtc.Ticks}";
+        // never collide on a source id reused by different source systems. Hashed on the stack: this runs for
+        // every ingested record.
+        var natural = sourceId is not { Length: > 0 };
+        Span<char> ticks = stackalloc char[20];
+        startedAtUtc.Ticks.TryFormat(ticks, out var ticksLength, default, System.Globalization.CultureInfo.InvariantCulture);
+        var tail = natural ? ticks[..ticksLength] : sourceId.AsSpan();
+        var code = channel.ToCode();
+        var length = 4 + customerId.Length + 1 + code.Length + 1 + tail.Length;
+        char[]? rented = length > 256 ? System.Buffers.ArrayPool<char>.Shared.Rent(length) : null;
+        Span<char> key = rented ?? stackalloc char[256];
+        var at = 0;
+        (natural ? "nat\n" : "src\n").AsSpan().CopyTo(key);
+        at += 4;
+        customerId.AsSpan().CopyTo(key[at..]);
+        at += customerId.Length;
+        key[at++] = '\n';
+        code.AsSpan().CopyTo(key[at..]);
+        at += code.Length;
+        key[at++] = '\n';
+        tail.CopyTo(key[at..]);
+        at += tail.Length;
+
+        var bytes = Encoding.UTF8.GetMaxByteCount(at) <= 1024 ? stackalloc byte[1024] : new byte[Encoding.UTF8.GetMaxByteCount(at)];
+        var written = Encoding.UTF8.GetBytes(key[..at], bytes);
+        if (rented is not null)
+            System.Buffers.ArrayPool<char>.Shared.Return(rented);
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(key), hash);
+        SHA256.HashData(bytes[..written], hash);
         return Convert.ToHexStringLower(hash[..16]);
     }
 

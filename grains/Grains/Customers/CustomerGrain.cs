@@ -77,13 +77,14 @@ public sealed class CustomerGrain(
         ThrowIfStale();
         var customerId = _history.CustomerId;
         var fresh = new List<Interaction>(interactions.Count);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Most calls carry one or two interactions: no set for those.
+        HashSet<string>? seen = interactions.Count > 1 ? new(StringComparer.Ordinal) : null;
         List<Interaction>? toCheck = null;
         foreach (var interaction in interactions)
         {
             if (!string.Equals(interaction.CustomerId, customerId, StringComparison.Ordinal))
                 throw new ArgumentException($"Interaction {interaction.Id} belongs to '{interaction.CustomerId}', not '{customerId}'.");
-            if (!seen.Add(interaction.Id) || _history.Contains(interaction.Id))
+            if (seen is not null && !seen.Add(interaction.Id) || _history.Contains(interaction.Id))
                 continue;
             if (_history.MayHaveLoggedElsewhere(interaction))
                 (toCheck ??= []).Add(interaction);
