@@ -1,0 +1,126 @@
+namespace CxActors.Bench;
+
+/// <summary>Sizes and knobs of one run. <c>--quick</c> and <c>--smoke</c> are presets; any option overrides them.</summary>
+public sealed class BenchOptions
+{
+    public const string Usage = """
+        usage: ./cx bench [--quick | --smoke] [options]
+          --quick                 smoke-sized run, under 3 minutes (100,000 interactions over 10,000 customers)
+          --smoke                 tiny run (seconds of load) that only proves the harness works; figures are noise
+          --interactions N        interactions ingested in part 1 (default 1,000,000)
+          --customers N           customers they belong to (default 100,000)
+          --batch N               interactions per ingest request (default 1,000)
+          --ingest-clients N      concurrent ingest clients (default 8)
+          --rowwise-1-rows N      rows for the one-connection row-wise reference (default 20,000)
+          --rowwise-20-rows N     rows for the 20-connection row-wise reference (default 60,000)
+          --history-levels A,B,C  history lengths for part 2 (default 10,1000,100000)
+          --history-samples N     single-interaction requests per level and identity kind (default 300)
+          --query-clients N       concurrent query clients (default 16)
+          --query-seconds N       seconds per query measurement (default 20)
+          --import-records N      records in the generated e-mail export for part 5 (default 1,000,000)
+          --seed N                data seed (default 42)
+          --database NAME         the bench database, dropped and recreated (default cx_bench)
+          --keep-silo             leave the silo running at the end (prints its URL)
+        environment: CX_BENCH_MYSQL (a MySqlConnector connection string to the server; ./cx bench sets it),
+                     CX_ROOT (the repository root; ./cx bench sets it)
+        """;
+
+    public string Mode { get; private set; } = "default";
+    public int Interactions { get; set; } = 1_000_000;
+    public int Customers { get; set; } = 100_000;
+    public int Batch { get; set; } = 1_000;
+    public int IngestClients { get; set; } = 8;
+    public int Rowwise1Rows { get; set; } = 20_000;
+    public int Rowwise20Rows { get; set; } = 60_000;
+    public int[] HistoryLevels { get; set; } = [10, 1_000, 100_000];
+    public int HistorySamples { get; set; } = 300;
+    public int QueryClients { get; set; } = 16;
+    public double QuerySeconds { get; set; } = 20;
+    public int ImportRecords { get; set; } = 1_000_000;
+    public int Seed { get; set; } = 42;
+    public string Database { get; set; } = "cx_bench";
+    public bool KeepSilo { get; set; }
+    public string ServerConnectionString { get; set; } = "";
+    public string Root { get; set; } = "";
+
+    public static BenchOptions? Parse(string[] args, TextWriter error)
+    {
+        var o = new BenchOptions();
+        // Presets first, so that explicit sizes given in any order override them.
+        if (args.Contains("--quick"))
+        {
+            o.Mode = "quick";
+            o.Interactions = 100_000; o.Customers = 10_000;
+            o.Rowwise1Rows = 5_000; o.Rowwise20Rows = 20_000;
+            o.HistorySamples = 150; o.QuerySeconds = 8; o.ImportRecords = 100_000;
+        }
+        else if (args.Contains("--smoke"))
+        {
+            o.Mode = "smoke";
+            o.Interactions = 4_000; o.Customers = 400; o.Batch = 500; o.IngestClients = 4;
+            o.Rowwise1Rows = 500; o.Rowwise20Rows = 1_000;
+            o.HistoryLevels = [10, 1_000]; o.HistorySamples = 20;
+            o.QueryClients = 4; o.QuerySeconds = 1; o.ImportRecords = 2_000;
+        }
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int Int() => int.Parse(Next().Replace(",", "").Replace("_", ""), CultureInfo.InvariantCulture);
+            try
+            {
+                switch (args[i])
+                {
+                    case "--quick" or "--smoke": break;
+                    case "--interactions": o.Interactions = Int(); break;
+                    case "--customers": o.Customers = Int(); break;
+                    case "--batch": o.Batch = Int(); break;
+                    case "--ingest-clients": o.IngestClients = Int(); break;
+                    case "--rowwise-1-rows": o.Rowwise1Rows = Int(); break;
+                    case "--rowwise-20-rows": o.Rowwise20Rows = Int(); break;
+                    case "--history-levels":
+                        o.HistoryLevels = [.. Next().Split(',').Select(s => int.Parse(s.Replace("_", ""), CultureInfo.InvariantCulture)).Order()];
+                        break;
+                    case "--history-samples": o.HistorySamples = Int(); break;
+                    case "--query-clients": o.QueryClients = Int(); break;
+                    case "--query-seconds": o.QuerySeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--import-records": o.ImportRecords = Int(); break;
+                    case "--seed": o.Seed = Int(); break;
+                    case "--database": o.Database = Next(); break;
+                    case "--keep-silo": o.KeepSilo = true; break;
+                    case "--mysql": o.ServerConnectionString = Next(); break;
+                    case "--root": o.Root = Next(); break;
+                    default: throw new ArgumentException($"unknown option {args[i]}");
+                }
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
+            {
+                error.WriteLine($"cx bench: {ex.Message}\n{Usage}");
+                return null;
+            }
+        }
+        if (o.ServerConnectionString.Length == 0)
+            o.ServerConnectionString = Environment.GetEnvironmentVariable("CX_BENCH_MYSQL") ?? "";
+        if (o.Root.Length == 0)
+            o.Root = Environment.GetEnvironmentVariable("CX_ROOT") ?? FindRoot();
+        if (o.ServerConnectionString.Length == 0)
+        {
+            error.WriteLine("cx bench: no MySQL server: run it as ./cx bench (or set CX_BENCH_MYSQL)");
+            return null;
+        }
+        if (o.Customers < 1 || o.Interactions < o.Customers || o.Batch < 1 || o.IngestClients < 1 || o.QueryClients < 1
+            || o.HistoryLevels.Length < 2 || o.HistoryLevels[0] < 1 || !System.Text.RegularExpressions.Regex.IsMatch(o.Database, "^[A-Za-z0-9_]+$"))
+        {
+            error.WriteLine($"cx bench: inconsistent sizes (need interactions >= customers >= 1, two history levels or more, a plain database name)\n{Usage}");
+            return null;
+        }
+        return o;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "CxActors.sln")))
+                return dir.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+}

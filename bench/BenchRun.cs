@@ -1,0 +1,118 @@
+using System.Net;
+using CxActors.Bench.Data;
+using CxActors.Bench.Infrastructure;
+using CxActors.Bench.Parts;
+
+namespace CxActors.Bench;
+
+/// <summary>One run: database, data, silo, the five parts in an order that reuses their data, the report.</summary>
+public static class BenchRun
+{
+    private const int WarmupCustomers = 50;
+
+    public static async Task<int> RunAsync(BenchOptions o)
+    {
+        var clock = Stopwatch.StartNew();
+        BenchContext.Log($"cx bench ({o.Mode}): database {o.Database}, {o.Interactions:N0} interactions over {o.Customers:N0} customers");
+        var database = await BenchDatabase.RecreateAsync(o.ServerConnectionString, o.Database);
+        var mysqlPid = MySqlPid(o.Root);
+        if (mysqlPid is null)
+            BenchContext.Log("MariaDB's pid file was not found under .data/: its CPU is counted as 'other'");
+
+        BenchContext.Log("generating the synthetic data");
+        var data = new SyntheticData(o.Seed, o.Customers, o.Interactions, DateTime.UtcNow);
+
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 256,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseProxy = false,
+        })
+        { Timeout = TimeSpan.FromMinutes(10) };
+
+        BenchContext.Log("starting the silo");
+        var silo = await SiloRunner.StartAsync(o.Root, database.ConnectionString, http);
+        await using var stopSilo = new StopUnlessKept(silo, o.KeepSilo);
+        BenchContext.Log($"silo {silo.Url} (pid {silo.Pid}) is healthy");
+        var ctx = new BenchContext(o, database, silo, http, data, mysqlPid);
+        try
+        {
+            var baseline = await WarmUpAsync(ctx);
+            var refs = await ReferenceBench.RunAsync(ctx);
+            var ingest = await IngestBench.RunAsync(ctx);
+            var query = await QueryBench.RunAsync(ctx);
+            // Part 4 reads the silo's working set now: every ingested customer has been activated by part 1 and
+            // is still active (idle grains are collected after 15 minutes by default).
+            var memory = new MemoryResult(o.Customers + WarmupCustomers, baseline,
+                ProcessStats.StatusBytes(silo.Pid, "VmHWM") ?? 0, ProcessStats.StatusBytes(silo.Pid, "VmRSS") ?? 0);
+            var history = await HistoryGrowthBench.RunAsync(ctx);
+            var import = await ImportBench.RunAsync(ctx);
+
+            var stopped = await StopAsync(ctx);
+            ctx.Notes.Add(stopped);
+            new Report(ctx, refs, ingest, history, query, memory, import, clock.Elapsed).Print(Console.Out);
+            return 0;
+        }
+        catch (Exception ex)
+        {
+            BenchContext.Log($"the benchmark failed: {ex}");
+            if (!silo.HasExited)
+                BenchContext.Log($"silo output (last lines):\n{silo.Output}");
+            await silo.StopAsync(TimeSpan.FromSeconds(5));
+            return 1;
+        }
+    }
+
+    /// <summary>
+    /// A few customers through both front doors, so that JIT, pools and caches are warm; then the silo's working set
+    /// as the baseline that part 4 subtracts.
+    /// </summary>
+    private static async Task<long> WarmUpAsync(BenchContext ctx)
+    {
+        BenchContext.Log($"warming up: {WarmupCustomers} customers through ingest and GraphQL");
+        long sourceNumber = 8_000_000_000;
+        var now = DateTime.UtcNow.AddDays(-2).Ticks / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond;
+        for (var round = 0; round < 4; round++)
+        {
+            var body = SyntheticData.CanonicalBody(Enumerable.Range(0, WarmupCustomers)
+                .Select(c => (ctx.Data.Make(0, now + (round * WarmupCustomers + c) * TimeSpan.TicksPerSecond, ref sourceNumber), $"warmup-{c}@{SyntheticData.Domain}")));
+            await ctx.PostInteractionsAsync(body);
+        }
+        if (await QueryBench.GraphQLAvailableAsync(ctx))
+            for (var q = 0; q < 200; q++)
+                (await QueryBench.PostGraphQLAsync(ctx, QueryBench.CustomerQuery, $"warmup-{q % WarmupCustomers}@{SyntheticData.Domain}")).Dispose();
+        await Task.Delay(2000);
+        return ProcessStats.StatusBytes(ctx.Silo.Pid, "VmRSS") ?? 0;
+    }
+
+    private static async Task<string> StopAsync(BenchContext ctx)
+    {
+        if (ctx.Options.KeepSilo)
+            return $"the silo keeps running on {ctx.Silo.Url} (pid {ctx.Silo.Pid}); database {ctx.Database.Name}";
+        BenchContext.Log("stopping the silo (SIGTERM; kill -9 after 20 s)");
+        var pending = await ctx.Database.ScalarAsync("SELECT COUNT(*) FROM customers") - await ctx.Database.ScalarAsync("SELECT COUNT(*) FROM OrleansStorage");
+        var seconds = await ctx.Silo.StopAsync(TimeSpan.FromSeconds(20));
+        return seconds is { } s
+            ? $"the silo stopped gracefully in {s:F1} s"
+            : $"the silo did not stop within 20 s of SIGTERM and was killed: deactivating writes each grain's snapshot, and {pending:N0} customers had none yet " +
+              "(nothing is lost: the interactions log holds every acknowledged row)";
+    }
+
+    /// <summary>Kills the silo when the run ends, however it ends, unless --keep-silo asked to leave it running.</summary>
+    private sealed class StopUnlessKept(SiloRunner silo, bool keep) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => keep ? ValueTask.CompletedTask : silo.DisposeAsync();
+    }
+
+    private static int? MySqlPid(string root)
+    {
+        try
+        {
+            return int.Parse(File.ReadAllText(Path.Combine(root, ".data", "mariadb.pid")).Trim(), CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

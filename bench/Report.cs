@@ -1,0 +1,189 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CxActors.Bench.Parts;
+
+namespace CxActors.Bench;
+
+public sealed record MemoryResult(int ActiveCustomers, long BaselineRss, long PeakRss, long SettledRss)
+{
+    /// <summary>The figure: (peak working set - working set of the warmed-up, nearly empty silo) / active customers.</summary>
+    public double BytesPerCustomer => (PeakRss - BaselineRss) / (double)ActiveCustomers;
+    public double SettledBytesPerCustomer => (SettledRss - BaselineRss) / (double)ActiveCustomers;
+}
+
+/// <summary>The human table, the targets met or missed with the phase that explains them, and the JSON line (last).</summary>
+public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult ingest, HistoryResult? history, QueryResult? query,
+    MemoryResult? memory, ImportResult? import, TimeSpan elapsed)
+{
+    private const double TargetBytesPerCustomer = 5 * 1024;
+
+    public void Print(TextWriter output)
+    {
+        var o = ctx.Options;
+        var figures = Figures();
+        output.WriteLine();
+        output.WriteLine($"CxActors benchmark ({o.Mode}) · {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC · {Environment.ProcessorCount} cores · {Machine()} · {elapsed.TotalMinutes:F1} min");
+        output.WriteLine($"data: {ctx.Data.Interactions.Length:N0} interactions over {ctx.Data.Counts.Length:N0} customers (log-normal, median {Median(ctx.Data.Counts)}, max {ctx.Data.Counts.Max():N0}), " +
+                         $"requests of {o.Batch:N0} from {o.IngestClients} clients; queries from {o.QueryClients} clients; seed {o.Seed}");
+        output.WriteLine();
+        output.WriteLine($"{"figure",-22} {"value",14}   reference / meaning");
+        output.WriteLine(new string('-', 110));
+        void Row(string key, string meaning) => output.WriteLine($"{key,-22} {Format(figures[key]),14}   {meaning}");
+        Row("ingest_per_s", $"accepted interactions/s end to end ({ingest.Accepted:N0} in {ingest.Seconds:F1} s, {ingest.Retries} retried requests)");
+        Row("ingest_p50_ms", "request latency, median");
+        Row("ingest_p99_ms", "request latency, 99th percentile");
+        Row("projection_lag_s", $"last acknowledgement -> interactions and customers hold every row; {ingest.Verification}");
+        Row("raw_insert_per_s", $"(a) multi-row INSERT, 1,000 rows/statement, 1 connection, {refs.RawRows:N0} rows");
+        output.WriteLine($"{"",-22} {Format(refs.RawWithCustomersPerSecond),14}   (a') diagnostic, not a figure: (a) plus the customers upsert in each transaction (this design's floor)");
+        Row("rowwise_1_per_s", $"(b) INSERT + COMMIT per row, 1 connection, first {refs.Rowwise1Rows:N0} rows");
+        Row("rowwise_20_per_s", $"(b) INSERT + COMMIT per row, 20 connections, first {refs.Rowwise20Rows:N0} rows");
+        Row("ingest_vs_raw", "ingest_per_s / raw_insert_per_s");
+        Row("ingest_vs_rowwise", "ingest_per_s / rowwise_20_per_s");
+        if (history is not null)
+        {
+            Row("history_growth", $"median write latency at {history.Levels[^1].History:N0} / at {history.Levels[0].History:N0} (worse identity kind)");
+            foreach (var level in history.Levels)
+                output.WriteLine($"{"",-22} {"",14}   history {level.History,7:N0}: {level.NaturalMs:F2} ms natural identity, {level.SourceIdMs:F2} ms with a source id");
+            output.WriteLine($"{"",-22} {"",14}   growth: natural identity {history.NaturalGrowth:F2}, source id {history.SourceIdGrowth:F2}");
+        }
+        Row("query_per_s", query is { Available: true } ? $"GraphQL customer query, {o.QueryClients} clients ({query.Requests:N0} requests, {query.Errors:N0} errors)" : "GraphQL endpoint not available");
+        Row("query_p50_ms", "GraphQL latency, median");
+        Row("query_p99_ms", "GraphQL latency, 99th percentile");
+        Row("sql_query_per_s", query is null ? "" : $"the same questions in SQL over the views, same customers, {o.QueryClients} connections (p50 {query.SqlP50Ms:F2} ms, p99 {query.SqlP99Ms:F2} ms)");
+        Row("query_vs_sql", "query_per_s / sql_query_per_s");
+        Row("fleet_query_ms", query is null ? "" : $"GraphQL contactCounts, last 24 h, first 20 (median of 5; the SQL alone: {query.FleetSqlMs:F1} ms)");
+        Row("bytes_per_customer", memory is null ? "" :
+            $"(peak RSS {memory.PeakRss / 1048576.0:N0} MiB - warmed-up baseline {memory.BaselineRss / 1048576.0:N0} MiB) / {memory.ActiveCustomers:N0} active customers; " +
+            $"settled RSS gives {memory.SettledBytesPerCustomer:N0} B");
+        Row("import_per_s", import is { Available: true } ? $"./cx import email, {import.Records:N0} records in {import.Seconds:F1} s (accepted {import.Accepted:N0})" : "./cx import not available");
+        Row("import_peak_mb", "peak RSS of the import process, MiB");
+
+        output.WriteLine();
+        output.WriteLine("targets (2 cores, MySQL on the same machine):");
+        foreach (var (name, met, text) in Targets(figures))
+            output.WriteLine($"  [{(met is null ? "n/a " : met.Value ? " met" : "MISS")}] {name,-34} {text}");
+
+        output.WriteLine();
+        output.WriteLine("where the time went (CPU in % of one core; the machine has " + Environment.ProcessorCount * 100 + "%):");
+        foreach (var phase in ctx.Phases)
+            output.WriteLine("  " + phase.Describe().Replace("\n", "\n  "));
+        output.WriteLine();
+        output.WriteLine("cost per row (CPU of the phase / rows it stored; 'other' excluded):");
+        double Us(double pct, double seconds, long rows) => rows > 0 ? pct / 100 * seconds / rows * 1e6 : double.NaN;
+        var i = ingest.Usage.Cpu;
+        output.WriteLine($"  ingest:        silo {Us(i.Silo, i.Seconds, ingest.Accepted),6:F0} µs + mysqld {Us(i.MySql, i.Seconds, ingest.Accepted),6:F0} µs per interaction " +
+                         $"({ingest.Usage.MySql.GetValueOrDefault("Questions") / (double)Math.Max(1, ingest.Accepted):F2} MySQL commands per interaction)");
+        var r = refs.RawUsage.Cpu;
+        output.WriteLine($"  raw INSERT:    bench {Us(r.Bench, r.Seconds, refs.RawRows),6:F0} µs + mysqld {Us(r.MySql, r.Seconds, refs.RawRows),6:F0} µs per row");
+        var rc = refs.RawWithCustomersUsage.Cpu;
+        output.WriteLine($"  raw+customers: bench {Us(rc.Bench, rc.Seconds, refs.RawRows),6:F0} µs + mysqld {Us(rc.MySql, rc.Seconds, refs.RawRows),6:F0} µs per row");
+        var w = refs.Rowwise20Usage.Cpu;
+        output.WriteLine($"  row-wise x20:  bench {Us(w.Bench, w.Seconds, refs.Rowwise20Rows),6:F0} µs + mysqld {Us(w.MySql, w.Seconds, refs.Rowwise20Rows),6:F0} µs per row");
+        if (query?.GraphQLUsage is { } g && query.Requests > 0)
+            output.WriteLine($"  GraphQL query: silo {Us(g.Cpu.Silo, g.Cpu.Seconds, query.Requests),6:F0} µs per request; " +
+                             $"SQL reference: mysqld {Us(query.SqlUsage.Cpu.MySql, query.SqlUsage.Cpu.Seconds, (long)(query.SqlPerSecond * query.SqlUsage.Cpu.Seconds)),6:F0} µs per request");
+
+        output.WriteLine();
+        output.WriteLine("why (per phase):");
+        foreach (var phase in ctx.Phases)
+            output.WriteLine($"  {phase.Cpu.Phase}: {phase.Cpu.Verdict()}");
+        if (ctx.Notes.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("notes:");
+            foreach (var note in ctx.Notes)
+                output.WriteLine("  - " + note);
+        }
+        output.WriteLine();
+        output.WriteLine(Json(figures));
+    }
+
+    private Dictionary<string, double?> Figures()
+    {
+        static double? N(double v) => double.IsFinite(v) ? v : null;
+        static double? Ratio(double? a, double? b) => a is { } x && b is { } y && y > 0 ? x / y : null;
+        var f = new Dictionary<string, double?>
+        {
+            ["ingest_per_s"] = N(ingest.PerSecond),
+            ["ingest_p50_ms"] = N(ingest.P50Ms),
+            ["ingest_p99_ms"] = N(ingest.P99Ms),
+            ["projection_lag_s"] = ingest.LagSeconds,
+            ["raw_insert_per_s"] = N(refs.RawPerSecond),
+            ["rowwise_1_per_s"] = N(refs.Rowwise1PerSecond),
+            ["rowwise_20_per_s"] = N(refs.Rowwise20PerSecond),
+        };
+        f["ingest_vs_raw"] = Ratio(f["ingest_per_s"], f["raw_insert_per_s"]);
+        f["ingest_vs_rowwise"] = Ratio(f["ingest_per_s"], f["rowwise_20_per_s"]);
+        f["history_growth"] = history is null ? null : N(history.Growth);
+        f["query_per_s"] = query is { Available: true } ? N(query.PerSecond) : null;
+        f["query_p50_ms"] = query is { Available: true } ? N(query.P50Ms) : null;
+        f["query_p99_ms"] = query is { Available: true } ? N(query.P99Ms) : null;
+        f["sql_query_per_s"] = query is null ? null : N(query.SqlPerSecond);
+        f["query_vs_sql"] = Ratio(f["query_per_s"], f["sql_query_per_s"]);
+        f["fleet_query_ms"] = query?.FleetMs;
+        f["bytes_per_customer"] = memory is null ? null : N(memory.BytesPerCustomer);
+        f["import_per_s"] = import is { Available: true } ? N(import.PerSecond) : null;
+        f["import_peak_mb"] = import is { Available: true } ? N(import.PeakMb) : null;
+        return f;
+    }
+
+    private IEnumerable<(string Name, bool? Met, string Text)> Targets(Dictionary<string, double?> f)
+    {
+        (string, bool?, string) T(string name, string key, Func<double, bool> met, string target, Func<string>? why)
+        {
+            var value = f[key];
+            var ok = value is { } v ? met(v) : (bool?)null;
+            var text = $"{Format(value)} (target {target})";
+            if (ok == false && why is not null)
+                text += $"; {why()}";
+            return (name, ok, text);
+        }
+        var ingestWhy = () => ingest.Usage.Cpu.Verdict() + $"; {ingest.Usage.SnapshotWrites:N0} snapshot writes during the ingest";
+        yield return T("ingest_vs_raw", "ingest_vs_raw", v => v >= 0.5, ">= 0.5", ingestWhy);
+        yield return T("ingest_vs_rowwise", "ingest_vs_rowwise", v => v >= 3, ">= 3", ingestWhy);
+        yield return T("history_growth", "history_growth", v => v <= 1.25, "<= 1.25", () => history is null ? "" :
+            $"natural identity {history.NaturalGrowth:F2}, source id {history.SourceIdGrowth:F2}: a source id on a customer whose recent window is partial costs a read of the interactions table");
+        yield return T("GraphQL query p99", "query_p99_ms", v => v <= 10, "<= 10 ms", () => query?.GraphQLUsage?.Cpu.Verdict() ?? "");
+        yield return T("GraphQL vs SQL requests/s", "query_vs_sql", v => v >= 2, ">= 2", () => query?.GraphQLUsage?.Cpu.Verdict() ?? "");
+        yield return T("bytes per active customer", "bytes_per_customer", v => v <= TargetBytesPerCustomer, "<= 5 KB = 5,120 B", () => memory is null ? "" :
+            $"the settled RSS gives {memory.SettledBytesPerCustomer:N0} B; the peak includes the GC's headroom from the ingest");
+        yield return T("import records/s", "import_per_s", v => v >= 20_000, ">= 20,000", () => import?.Usage?.Cpu.Verdict() ?? "");
+        yield return T("import peak memory", "import_peak_mb", v => v < 300, "< 300 MB", null);
+    }
+
+    public static string Json(Dictionary<string, double?> figures)
+    {
+        var json = new JsonObject();
+        foreach (var (key, value) in figures)
+            json[key] = value is { } v ? JsonValue.Create(Round(key, v)) : null;
+        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+    }
+
+    private static double Round(string key, double v) =>
+        key.EndsWith("_per_s", StringComparison.Ordinal) || key == "bytes_per_customer" ? Math.Round(v)
+        : key.EndsWith("_ms", StringComparison.Ordinal) || key == "projection_lag_s" || key == "import_peak_mb" ? Math.Round(v, 2)
+        : Math.Round(v, 3);
+
+    private static string Format(double? v) => v is null ? "null" : v.Value switch
+    {
+        >= 1000 => v.Value.ToString("N0", CultureInfo.InvariantCulture),
+        >= 10 => v.Value.ToString("F1", CultureInfo.InvariantCulture),
+        _ => v.Value.ToString("F3", CultureInfo.InvariantCulture),
+    };
+
+    private static int Median(int[] values) => values.Order().ElementAt(values.Length / 2);
+
+    private static string Machine()
+    {
+        try
+        {
+            var model = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim();
+            var memory = File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+            return $"{model}, {long.Parse(memory, CultureInfo.InvariantCulture) / 1024 / 1024} GiB";
+        }
+        catch (IOException)
+        {
+            return "unknown machine";
+        }
+    }
+}
