@@ -6,6 +6,8 @@ using CxActors.Silo.Ingest;
 using CxActors.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
+// Every MySQL user in the silo (storage, clustering, log, ingest, GraphQL) reads this one connection string.
+builder.Configuration["ConnectionStrings:Cx"] = CxActorsSiloExtensions.ConnectionString(builder.Configuration);
 
 // The schema (Orleans' tables included) must exist before the silo joins the cluster.
 await SchemaMigrator.ApplyWithRetryAsync(CxActorsSiloExtensions.ConnectionString(builder.Configuration), logger: null, CancellationToken.None);

@@ -42,11 +42,7 @@ public sealed class InteractionLog : BackgroundService
     private readonly string _connectionString;
     private readonly ILogger<InteractionLog> _logger;
     private readonly TimeProvider _clock;
-    // The writer loop is the only user of these: one long-lived connection (no pool reset per flush) and the
-    // statements prepared on it.
-    private MySqlConnection? _connection;
-    private readonly MultiRowStatement _insertInteractions;
-    private readonly MultiRowStatement _upsertCustomers;
+    private readonly WriterSession[] _sessions;
 
     public InteractionLog(IOptions<CxStorageOptions> options, ILogger<InteractionLog> logger, TimeProvider? clock = null)
     {
@@ -55,26 +51,7 @@ public sealed class InteractionLog : BackgroundService
         _clock = clock ?? TimeProvider.System;
         // Affected rows (not found rows), so that a re-inserted row counts 0 and conflicts are detected.
         _connectionString = new MySqlConnectionStringBuilder(_options.ConnectionString) { UseAffectedRows = true }.ConnectionString;
-        _insertInteractions = new MultiRowStatement(
-            "INSERT INTO interactions (customer_id, customer_seq, interaction_id, source_id, channel, started_at, ended_at, agent, status, queue, classification, sub_classification, feedback_score, feedback_comment, wait_seconds, handle_seconds, source, source_detail, ingested_at) VALUES ",
-            // A row already logged with the same id or position is left as it is and counts 0 affected rows.
-            " ON DUPLICATE KEY UPDATE interaction_id = interaction_id",
-            [
-                MySqlDbType.VarChar, MySqlDbType.Int32, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.VarChar,
-                MySqlDbType.DateTime, MySqlDbType.DateTime, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.VarChar,
-                MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.Int32, MySqlDbType.Text, MySqlDbType.Int32,
-                MySqlDbType.Int32, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.DateTime,
-            ],
-            _options.MaxRowsPerStatement);
-        _upsertCustomers = new MultiRowStatement(
-            "INSERT INTO customers (customer_id, email, name, phones, first_contact_at, last_contact_at, last_channel, last_interaction_id, total_contacts, phone_contacts, chat_contacts, whatsapp_contacts, email_contacts, version, updated_at) VALUES ",
-            CustomersUpsertTail(),
-            [
-                MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.DateTime,
-                MySqlDbType.DateTime, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.Int32, MySqlDbType.Int32,
-                MySqlDbType.Int32, MySqlDbType.Int32, MySqlDbType.Int32, MySqlDbType.Int32, MySqlDbType.DateTime,
-            ],
-            _options.MaxRowsPerStatement);
+        _sessions = [.. Enumerable.Range(0, Math.Max(1, _options.Writers)).Select(_ => new WriterSession(_connectionString, _options.MaxRowsPerStatement))];
         _queue = System.Threading.Channels.Channel.CreateBounded<LogAppend>(new BoundedChannelOptions(_options.QueueCapacity)
         {
             SingleReader = true,
@@ -90,10 +67,14 @@ public sealed class InteractionLog : BackgroundService
         await append.Completion.Task;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // Several loops, each on its own connection: MySQL commits one flush while the next is being sent.
+        Task.WhenAll(_sessions.Select(WriteLoopAsync));
+
+    private async Task WriteLoopAsync(WriterSession session)
     {
         var batch = new List<LogAppend>();
-        // Drain on shutdown: the loop ends only when the queue is completed and empty (see StopAsync).
+        // Drain on shutdown: a loop ends only when the queue is completed and empty (see StopAsync).
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
             batch.Clear();
@@ -103,7 +84,8 @@ public sealed class InteractionLog : BackgroundService
                 batch.Add(append);
                 rows += append.Rows.Count;
             }
-            await FlushAsync(batch);
+            if (batch.Count > 0)
+                await FlushAsync(batch, session);
         }
     }
 
@@ -111,10 +93,11 @@ public sealed class InteractionLog : BackgroundService
     {
         _queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
-        await DropConnectionAsync();
+        foreach (var session in _sessions)
+            await session.DisposeAsync();
     }
 
-    private async Task FlushAsync(List<LogAppend> batch)
+    private async Task FlushAsync(List<LogAppend> batch, WriterSession session)
     {
         var pending = new List<LogAppend>(batch);
         var started = _clock.GetTimestamp();
@@ -123,7 +106,7 @@ public sealed class InteractionLog : BackgroundService
         {
             try
             {
-                var conflicted = await TryCommitAsync(pending);
+                var conflicted = await TryCommitAsync(pending, session);
                 if (conflicted.Count == 0)
                 {
                     foreach (var append in pending)
@@ -147,7 +130,7 @@ public sealed class InteractionLog : BackgroundService
                 // A row MySQL refuses must not take the other customers' rows down with it: isolate it.
                 _logger.LogWarning(ex, "Interaction log flush refused; retrying {Appends} appends one by one", pending.Count);
                 foreach (var append in pending)
-                    await FlushAsync([append]);
+                    await FlushAsync([append], session);
                 return;
             }
             catch (Exception ex)
@@ -161,13 +144,12 @@ public sealed class InteractionLog : BackgroundService
     }
 
     /// <summary>One transaction. Returns the appends that conflict with rows already logged (nothing is committed then).</summary>
-    private async Task<List<LogAppend>> TryCommitAsync(List<LogAppend> appends)
+    private async Task<List<LogAppend>> TryCommitAsync(List<LogAppend> appends, WriterSession session)
     {
-        var inBatchConflicts = FindConflictsWithinBatch(appends);
-        if (inBatchConflicts.Count > 0)
-            return inBatchConflicts;
-
-        var connection = await ConnectionAsync();
+        // Two appends of one flush colliding (possible only with a duplicate activation) make the INSERT affect
+        // fewer rows, find nothing logged after the rollback, and so fail the flush, which is then retried one
+        // append at a time: the second one then conflicts with the first. No per-flush set is kept for it.
+        var connection = await session.ConnectionAsync();
         try
         {
             var now = _clock.GetUtcNow().UtcDateTime;
@@ -184,10 +166,10 @@ public sealed class InteractionLog : BackgroundService
 
             await using (var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted))
             {
-                var inserted = await _insertInteractions.ExecuteAsync(connection, transaction, rows, (row, p, o) => FillInteraction(row, p, o, now), CancellationToken.None);
+                var inserted = await session.InsertInteractions.ExecuteAsync(connection, transaction, rows, (row, p, o) => FillInteraction(row, p, o, now), CancellationToken.None);
                 if (inserted == rows.Count)
                 {
-                    await _upsertCustomers.ExecuteAsync(connection, transaction, customers, (c, p, o) => FillCustomer(c, p, o, now), CancellationToken.None);
+                    await session.UpsertCustomers.ExecuteAsync(connection, transaction, customers, (c, p, o) => FillCustomer(c, p, o, now), CancellationToken.None);
                     await transaction.CommitAsync();
                     return [];
                 }
@@ -202,29 +184,9 @@ public sealed class InteractionLog : BackgroundService
         catch
         {
             // Whatever state the session is in, the next flush starts on a new one.
-            await DropConnectionAsync();
+            await session.DisposeAsync();
             throw;
         }
-    }
-
-    private async Task<MySqlConnection> ConnectionAsync()
-    {
-        if (_connection is { State: ConnectionState.Open })
-            return _connection;
-        await DropConnectionAsync();
-        var connection = new MySqlConnection(_connectionString);
-        await connection.OpenAsync();
-        _connection = connection;
-        return connection;
-    }
-
-    private async Task DropConnectionAsync()
-    {
-        _insertInteractions.Dispose();
-        _upsertCustomers.Dispose();
-        if (_connection is not null)
-            await _connection.DisposeAsync();
-        _connection = null;
     }
 
     private static void FillInteraction(LoggedInteraction row, MySqlParameterCollection p, int o, DateTime now)
@@ -255,19 +217,6 @@ public sealed class InteractionLog : BackgroundService
         foreach (var column in new[] { "email", "name", "phones", "first_contact_at", "last_contact_at", "last_channel", "last_interaction_id", "total_contacts", "phone_contacts", "chat_contacts", "whatsapp_contacts", "email_contacts", "updated_at" })
             sql.Append(column).Append(" = IF(VALUES(version) > version, VALUES(").Append(column).Append("), ").Append(column).Append("), ");
         return sql.Append("version = GREATEST(version, VALUES(version))").ToString();
-    }
-
-    private static List<LogAppend> FindConflictsWithinBatch(List<LogAppend> appends)
-    {
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        var positions = new HashSet<(string, int)>();
-        var conflicted = new List<LogAppend>();
-        foreach (var append in appends)
-        {
-            if (append.Rows.Any(r => !ids.Add(r.Interaction.Id) || !positions.Add((r.Interaction.CustomerId, r.Seq))))
-                conflicted.Add(append);
-        }
-        return conflicted;
     }
 
     private static async Task<List<LogAppend>> FindConflictsWithLogAsync(MySqlConnection connection, List<LogAppend> appends)
@@ -356,6 +305,53 @@ public sealed class InteractionLog : BackgroundService
         public CustomerRow Customer { get; } = customer;
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+    /// <summary>One writer loop's long-lived connection (no pool reset per flush) and the statements prepared on it.</summary>
+    private sealed class WriterSession(string connectionString, int maxRowsPerStatement) : IAsyncDisposable
+    {
+        private MySqlConnection? _connection;
+
+        public MultiRowStatement InsertInteractions { get; } = new(
+            "INSERT INTO interactions (customer_id, customer_seq, interaction_id, source_id, channel, started_at, ended_at, agent, status, queue, classification, sub_classification, feedback_score, feedback_comment, wait_seconds, handle_seconds, source, source_detail, ingested_at) VALUES ",
+            // A row already logged with the same id or position is left as it is and counts 0 affected rows.
+            " ON DUPLICATE KEY UPDATE interaction_id = interaction_id",
+            [
+                MySqlDbType.VarChar, MySqlDbType.Int32, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.VarChar,
+                MySqlDbType.DateTime, MySqlDbType.DateTime, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.VarChar,
+                MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.Int32, MySqlDbType.Text, MySqlDbType.Int32,
+                MySqlDbType.Int32, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.DateTime,
+            ],
+            maxRowsPerStatement);
+
+        public MultiRowStatement UpsertCustomers { get; } = new(
+            "INSERT INTO customers (customer_id, email, name, phones, first_contact_at, last_contact_at, last_channel, last_interaction_id, total_contacts, phone_contacts, chat_contacts, whatsapp_contacts, email_contacts, version, updated_at) VALUES ",
+            CustomersUpsertTail(),
+            [
+                MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.DateTime,
+                MySqlDbType.DateTime, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.Int32, MySqlDbType.Int32,
+                MySqlDbType.Int32, MySqlDbType.Int32, MySqlDbType.Int32, MySqlDbType.Int32, MySqlDbType.DateTime,
+            ],
+            maxRowsPerStatement);
+
+        public async Task<MySqlConnection> ConnectionAsync()
+        {
+            if (_connection is { State: ConnectionState.Open })
+                return _connection;
+            await DisposeAsync();
+            var connection = new MySqlConnection(connectionString);
+            await connection.OpenAsync();
+            _connection = connection;
+            return connection;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            InsertInteractions.Dispose();
+            UpsertCustomers.Dispose();
+            if (_connection is not null)
+                await _connection.DisposeAsync();
+            _connection = null;
+        }
+    }
 }
 
 public sealed class CxStorageOptions
@@ -364,6 +360,9 @@ public sealed class CxStorageOptions
 
     /// <summary>MySqlConnector connection string (from ConnectionStrings:Cx unless set here).</summary>
     public string ConnectionString { get; set; } = "";
+
+    /// <summary>Writer loops, each with its own connection: one commits while another sends.</summary>
+    public int Writers { get; set; } = 2;
 
     /// <summary>Rows gathered into one flush (one transaction).</summary>
     public int MaxRowsPerFlush { get; set; } = 4000;
