@@ -161,4 +161,33 @@ public sealed class CustomerGrainTests(CustomerClusterFixture fixture)
         Assert.Equal(["11000000001", "11000000002", "11000000003", "11000000004"], after.Phones);
         Assert.Equal(new RecordResult(0, 1), await Grain(customer).RecordAsync([Make(customer, Channel.Email, Utc(2024, 2, 4))]));
     }
+
+    [Fact]
+    public async Task An_append_refused_by_MySQL_takes_down_the_overlapping_append_it_was_counted_in()
+    {
+        var customer = NewCustomer();
+        var grain = Grain(customer);
+        // A score MySQL refuses (the ingest adapters never send one) and a valid record, in overlapping calls: the
+        // second call's customers row counts the first one's row, so it must not be committed either.
+        var refused = Make(customer, Channel.Chat, Utc(2024, 9, 1, 8), score: 300);
+        var valid = Make(customer, Channel.Email, Utc(2024, 9, 1, 9));
+        var calls = new[] { grain.RecordAsync([refused]), grain.RecordAsync([valid]) };
+        foreach (var call in calls)
+            await Assert.ThrowsAsync<CustomerUnavailableException>(() => call);
+
+        Assert.Equal(0, await fixture.Database.ScalarAsync<int>("SELECT COUNT(*) FROM interactions WHERE customer_id = @c", ("@c", customer)));
+        Assert.Equal(0, await fixture.Database.ScalarAsync<int>("SELECT COUNT(*) FROM customers WHERE customer_id = @c", ("@c", customer)));
+
+        // The caller retries the valid one against a fresh activation: exact counts everywhere.
+        RecordResult? retried = null;
+        for (var attempt = 0; retried is null && attempt < 20; attempt++)
+        {
+            try { retried = await grain.RecordAsync([valid]); }
+            catch (CustomerUnavailableException) { await Task.Delay(100); }
+        }
+        Assert.Equal(new RecordResult(1, 0), retried);
+        Assert.Equal("1|0|1", await fixture.Database.TextAsync(
+            "SELECT total_contacts, chat_contacts, email_contacts FROM customers WHERE customer_id = @c", ("@c", customer)));
+        Assert.Equal(1, (await grain.GetProfileAsync())!.TotalContacts);
+    }
 }

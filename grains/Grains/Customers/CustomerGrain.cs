@@ -42,6 +42,8 @@ public sealed class CustomerGrain(
     // Set when the live history may hold what the log does not: from then on this activation only
     // refuses, and the next one rebuilds from snapshot + log.
     private bool _stale;
+    // Names this activation to the log writer, which refuses its later appends once one has failed.
+    private readonly Guid _activation = Guid.NewGuid();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -116,7 +118,7 @@ public sealed class CustomerGrain(
         _appendsInFlight++;
         try
         {
-            await log.AppendAsync(rows, customerRow);
+            await log.AppendAsync(rows, customerRow, _activation);
         }
         catch (Exception ex)
         {

@@ -37,7 +37,6 @@ public sealed class InteractionConflictException(string customerId)
 /// </summary>
 public sealed class InteractionLog : BackgroundService
 {
-    private readonly System.Threading.Channels.Channel<LogAppend> _queue;
     private readonly CxStorageOptions _options;
     private readonly string _connectionString;
     private readonly ILogger<InteractionLog> _logger;
@@ -51,19 +50,19 @@ public sealed class InteractionLog : BackgroundService
         _clock = clock ?? TimeProvider.System;
         // Affected rows (not found rows), so that a re-inserted row counts 0 and conflicts are detected.
         _connectionString = new MySqlConnectionStringBuilder(_options.ConnectionString) { UseAffectedRows = true }.ConnectionString;
-        _sessions = [.. Enumerable.Range(0, Math.Max(1, _options.Writers)).Select(_ => new WriterSession(_connectionString, _options.MaxRowsPerStatement))];
-        _queue = System.Threading.Channels.Channel.CreateBounded<LogAppend>(new BoundedChannelOptions(_options.QueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _sessions = [.. Enumerable.Range(0, Math.Max(1, _options.Writers)).Select(_ => new WriterSession(_connectionString, _options))];
     }
 
-    /// <summary>Completes once the rows and the customers row are committed; throws if they could not be.</summary>
-    public async Task AppendAsync(IReadOnlyList<LoggedInteraction> rows, CustomerRow customer, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Completes once the rows and the customers row are committed; throws if they could not be.
+    /// <paramref name="activation"/> identifies the grain activation that computed them (see <see cref="FlushAsync"/>).
+    /// </summary>
+    public async Task AppendAsync(IReadOnlyList<LoggedInteraction> rows, CustomerRow customer, Guid activation, CancellationToken cancellationToken = default)
     {
-        var append = new LogAppend(rows, customer);
-        await _queue.Writer.WriteAsync(append, cancellationToken);
+        var append = new LogAppend(rows, customer, activation);
+        // A customer's appends always go through the same writer loop, in the order they were made.
+        var session = _sessions[(int)((uint)StringComparer.Ordinal.GetHashCode(customer.CustomerId) % (uint)_sessions.Length)];
+        await session.Queue.Writer.WriteAsync(append, cancellationToken);
         await append.Completion.Task;
     }
 
@@ -74,12 +73,13 @@ public sealed class InteractionLog : BackgroundService
     private async Task WriteLoopAsync(WriterSession session)
     {
         var batch = new List<LogAppend>();
-        // Drain on shutdown: a loop ends only when the queue is completed and empty (see StopAsync).
-        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        // Drain on shutdown: a loop ends only when its queue is completed and empty (see StopAsync).
+        var queue = session.Queue.Reader;
+        while (await queue.WaitToReadAsync(CancellationToken.None))
         {
             batch.Clear();
             var rows = 0;
-            while (rows < _options.MaxRowsPerFlush && _queue.Reader.TryRead(out var append))
+            while (rows < _options.MaxRowsPerFlush && queue.TryRead(out var append))
             {
                 batch.Add(append);
                 rows += append.Rows.Count;
@@ -91,15 +91,29 @@ public sealed class InteractionLog : BackgroundService
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
+        foreach (var session in _sessions)
+            session.Queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
         foreach (var session in _sessions)
             await session.DisposeAsync();
     }
 
+    /// <summary>
+    /// Commits a batch, retrying through transient failures. A grain moves its live history on before its append
+    /// is durable, so once one append of an activation has failed, the later appends of that same activation carry
+    /// a customers row that counts the failed rows: they are refused too (the grain reloads from the log and the
+    /// caller retries). The customer's appends come through this loop in order, so none can slip past.
+    /// </summary>
     private async Task FlushAsync(List<LogAppend> batch, WriterSession session)
     {
-        var pending = new List<LogAppend>(batch);
+        var pending = new List<LogAppend>(batch.Count);
+        foreach (var append in batch)
+        {
+            if (session.HasFailed(append))
+                append.Completion.TrySetException(new InteractionConflictException(append.Customer.CustomerId));
+            else
+                pending.Add(append);
+        }
         var started = _clock.GetTimestamp();
         var delay = TimeSpan.FromMilliseconds(50);
         while (pending.Count > 0)
@@ -115,6 +129,7 @@ public sealed class InteractionLog : BackgroundService
                 }
                 foreach (var append in conflicted)
                 {
+                    session.RecordFailure(append, _clock.GetUtcNow());
                     append.Completion.TrySetException(new InteractionConflictException(append.Customer.CustomerId));
                     pending.Remove(append);
                 }
@@ -137,7 +152,10 @@ public sealed class InteractionLog : BackgroundService
             {
                 _logger.LogError(ex, "Interaction log flush of {Appends} appends failed for good", pending.Count);
                 foreach (var append in pending)
+                {
+                    session.RecordFailure(append, _clock.GetUtcNow());
                     append.Completion.TrySetException(ex);
+                }
                 return;
             }
         }
@@ -299,16 +317,42 @@ public sealed class InteractionLog : BackgroundService
         _ => false,
     };
 
-    private sealed class LogAppend(IReadOnlyList<LoggedInteraction> rows, CustomerRow customer)
+    private sealed class LogAppend(IReadOnlyList<LoggedInteraction> rows, CustomerRow customer, Guid activation)
     {
         public IReadOnlyList<LoggedInteraction> Rows { get; } = rows;
         public CustomerRow Customer { get; } = customer;
+        public Guid Activation { get; } = activation;
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
     /// <summary>One writer loop's long-lived connection (no pool reset per flush) and the statements prepared on it.</summary>
-    private sealed class WriterSession(string connectionString, int maxRowsPerStatement) : IAsyncDisposable
+    private sealed class WriterSession(string connectionString, CxStorageOptions options) : IAsyncDisposable
     {
         private MySqlConnection? _connection;
+        // Activations with a failed append, and when: only this session's loop touches it. Entries are dropped after
+        // ten minutes (a failed activation deactivates at once) and the set is bounded.
+        private readonly Dictionary<(string Customer, Guid Activation), DateTimeOffset> _failed = [];
+
+        public System.Threading.Channels.Channel<LogAppend> Queue { get; } =
+            System.Threading.Channels.Channel.CreateBounded<LogAppend>(new BoundedChannelOptions(options.QueueCapacity)
+            {
+                SingleReader = true,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
+
+        public bool HasFailed(LogAppend append) =>
+            _failed.Count > 0 && _failed.ContainsKey((append.Customer.CustomerId, append.Activation));
+
+        public void RecordFailure(LogAppend append, DateTimeOffset now)
+        {
+            if (_failed.Count >= 100_000)
+            {
+                foreach (var old in _failed.Where(f => now - f.Value > TimeSpan.FromMinutes(10)).Select(f => f.Key).ToList())
+                    _failed.Remove(old);
+                if (_failed.Count >= 100_000)
+                    _failed.Clear();
+            }
+            _failed[(append.Customer.CustomerId, append.Activation)] = now;
+        }
 
         public MultiRowStatement InsertInteractions { get; } = new(
             "INSERT INTO interactions (customer_id, customer_seq, interaction_id, source_id, channel, started_at, ended_at, agent, status, queue, classification, sub_classification, feedback_score, feedback_comment, wait_seconds, handle_seconds, source, source_detail, ingested_at) VALUES ",
@@ -320,7 +364,7 @@ public sealed class InteractionLog : BackgroundService
                 MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.Int32, MySqlDbType.Text, MySqlDbType.Int32,
                 MySqlDbType.Int32, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.DateTime,
             ],
-            maxRowsPerStatement);
+            options.MaxRowsPerStatement);
 
         public MultiRowStatement UpsertCustomers { get; } = new(
             "INSERT INTO customers (customer_id, email, name, phones, first_contact_at, last_contact_at, last_channel, last_interaction_id, total_contacts, phone_contacts, chat_contacts, whatsapp_contacts, email_contacts, version, updated_at) VALUES ",
@@ -330,7 +374,7 @@ public sealed class InteractionLog : BackgroundService
                 MySqlDbType.DateTime, MySqlDbType.VarChar, MySqlDbType.VarChar, MySqlDbType.Int32, MySqlDbType.Int32,
                 MySqlDbType.Int32, MySqlDbType.Int32, MySqlDbType.Int32, MySqlDbType.Int32, MySqlDbType.DateTime,
             ],
-            maxRowsPerStatement);
+            options.MaxRowsPerStatement);
 
         public async Task<MySqlConnection> ConnectionAsync()
         {
@@ -370,7 +414,7 @@ public sealed class CxStorageOptions
     /// <summary>Rows in one multi-row INSERT statement.</summary>
     public int MaxRowsPerStatement { get; set; } = 512;
 
-    /// <summary>Appends waiting for the writer before callers are slowed down (back-pressure).</summary>
+    /// <summary>Appends waiting for each writer loop before callers are slowed down (back-pressure).</summary>
     public int QueueCapacity { get; set; } = 20_000;
 
     /// <summary>How long a flush keeps retrying through a MySQL outage before its callers get an error.</summary>
