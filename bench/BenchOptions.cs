@@ -22,8 +22,12 @@ public sealed class BenchOptions
           --database NAME         the bench database, dropped and recreated (default cx_bench)
           --keep-silo             leave the silo running at the end (prints its URL)
         environment: CX_BENCH_MYSQL (a MySqlConnector connection string to the server; ./cx bench sets it),
-                     CX_ROOT (the repository root; ./cx bench sets it)
+                     CX_ROOT (the repository root; ./cx bench sets it),
+                     CX_CONFIGURATION (the build whose silo and importer run: Release unless set; the smoke test sets it)
         """;
+
+    /// <summary>The build configuration of the silo and importer binaries the bench starts.</summary>
+    public static string Configuration => Environment.GetEnvironmentVariable("CX_CONFIGURATION") is { Length: > 0 } c ? c : "Release";
 
     public string Mode { get; private set; } = "default";
     public int Interactions { get; set; } = 1_000_000;

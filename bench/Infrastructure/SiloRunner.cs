@@ -25,7 +25,7 @@ public sealed class SiloRunner : IAsyncDisposable
 
     public static async Task<SiloRunner> StartAsync(string root, string connectionString, HttpClient http)
     {
-        var dll = Path.Combine(root, "silo", "bin", "Release", "net10.0", "CxActors.Silo.dll");
+        var dll = Path.Combine(root, "silo", "bin", BenchOptions.Configuration, "net10.0", "CxActors.Silo.dll");
         if (!File.Exists(dll))
             throw new FileNotFoundException($"build the silo first: dotnet build silo/CxActors.Silo.csproj -c Release ({dll})");
         var httpPort = FreePort();

@@ -37,7 +37,7 @@ public static partial class ImportBench
 
         // The binary ./cx import runs once it has built (ingest/Import), started directly so that the phase's time,
         // CPU and memory are the importer's alone, not msbuild's.
-        var dll = Path.Combine(o.Root, "ingest", "Import", "bin", "Release", "net10.0", "CxActors.Import.dll");
+        var dll = Path.Combine(o.Root, "ingest", "Import", "bin", BenchOptions.Configuration, "net10.0", "CxActors.Import.dll");
         double seconds = 0, importerCpu = 0;
         long peak = 0;
         string output = "";

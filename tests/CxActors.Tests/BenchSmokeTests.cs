@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MySqlConnector;
+
+namespace CxActors.Tests;
+
+/// <summary>
+/// Keeps the benchmark program working, not its figures: `--smoke` runs every part on a few thousand records and
+/// must end with the JSON line carrying every figure the benchmark issue names. No timing is asserted.
+/// </summary>
+public sealed class BenchSmokeTests
+{
+    private static readonly string[] Figures =
+    [
+        "ingest_per_s", "ingest_p50_ms", "ingest_p99_ms", "projection_lag_s", "raw_insert_per_s", "rowwise_1_per_s",
+        "rowwise_20_per_s", "ingest_vs_raw", "ingest_vs_rowwise", "history_growth", "query_per_s", "query_p50_ms",
+        "query_p99_ms", "sql_query_per_s", "query_vs_sql", "fleet_query_ms", "bytes_per_customer", "import_per_s",
+        "import_peak_mb",
+    ];
+
+    [Fact]
+    public async Task The_smoke_run_ends_with_every_figure()
+    {
+        var server = Environment.GetEnvironmentVariable("CX_TEST_MYSQL")
+            ?? throw new InvalidOperationException("CX_TEST_MYSQL is not set: run the tests with ./cx test, which starts MariaDB.");
+        var database = "cx_test_bench_" + Guid.NewGuid().ToString("N")[..8];
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var root = SiloProcess.RepositoryRoot();
+        var dll = Path.Combine(root, "bench", "bin", configuration, "net10.0", "CxActors.Bench.dll");
+        var start = new ProcessStartInfo("dotnet", [dll, "--smoke", "--database", database])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["CX_BENCH_MYSQL"] = server;
+        start.Environment["CX_ROOT"] = root;
+        start.Environment["CX_CONFIGURATION"] = configuration;
+        try
+        {
+            using var bench = Process.Start(start)!;
+            var stderr = bench.StandardError.ReadToEndAsync();
+            var stdout = await bench.StandardOutput.ReadToEndAsync();
+            await bench.WaitForExitAsync();
+            Assert.True(bench.ExitCode == 0, $"exit {bench.ExitCode}\n{stdout}\n{await stderr}");
+
+            var last = stdout.TrimEnd().Split('\n')[^1];
+            using var figures = JsonDocument.Parse(last);
+            Assert.Equal(Figures.Order(), figures.RootElement.EnumerateObject().Select(p => p.Name).Order());
+            Assert.True(figures.RootElement.GetProperty("ingest_per_s").GetDouble() > 0, last);
+            Assert.True(figures.RootElement.GetProperty("import_per_s").GetDouble() > 0, last);
+        }
+        finally
+        {
+            await using var connection = new MySqlConnection(new MySqlConnectionStringBuilder(server) { Database = "" }.ConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS `{database}`", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+}
