@@ -25,6 +25,7 @@ public sealed class CustomerDirectory(IOptions<CxStorageOptions> storage, TimePr
         var resolved = new string?[records.Count];
         var newLinks = new Dictionary<string, string>(StringComparer.Ordinal);
         var unresolved = new List<int>();
+        var phoneOnly = new bool[records.Count];
         for (var i = 0; i < records.Count; i++)
         {
             if (records[i].Draft is not { } draft)
@@ -38,6 +39,7 @@ public sealed class CustomerDirectory(IOptions<CxStorageOptions> storage, TimePr
             else if (draft.Phone is not null)
             {
                 unresolved.Add(i);
+                phoneOnly[i] = true;
             }
         }
         if (newLinks.Count == 0 && unresolved.Count == 0)
@@ -56,7 +58,7 @@ public sealed class CustomerDirectory(IOptions<CxStorageOptions> storage, TimePr
                 continue;
             if (resolved[i] is { } customer)
                 links.TryAdd(phone, customer);
-            else if (unresolved.Contains(i) && links.TryGetValue(phone, out var linked))
+            else if (phoneOnly[i] && links.TryGetValue(phone, out var linked))
                 resolved[i] = linked;
         }
 
@@ -77,15 +79,6 @@ public sealed class CustomerDirectory(IOptions<CxStorageOptions> storage, TimePr
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         return resolved;
-    }
-
-    /// <summary>The customer a phone number is linked to, if any.</summary>
-    public async Task<string?> FindByPhoneAsync(string phone, CancellationToken cancellationToken)
-    {
-        await using var connection = new MySqlConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        var links = await ReadLinksAsync(connection, [phone], cancellationToken);
-        return links.GetValueOrDefault(phone);
     }
 
     public async Task StoreRejectionsAsync(string channelName, IReadOnlyList<(IngestRecord Record, string Reason)> rejections, CancellationToken cancellationToken)
