@@ -115,4 +115,75 @@ public sealed class CustomerHistoryTests
         b.Record(Make("b@example.com", Channel.Chat, Utc(2024, 1, 1), agent: new string("Maria".ToCharArray())));
         Assert.Same(a.Recent[0].Agent, b.Recent[0].Agent);
     }
+
+    [Fact]
+    public void A_window_entry_gives_back_every_field_but_name_and_phone()
+    {
+        var original = new Interaction
+        {
+            Id = InteractionIdentity.Compute(Customer, Channel.Phone, Utc(2024, 3, 1, 12), "URA-77"),
+            SourceId = "URA-77",
+            CustomerId = Customer,
+            Channel = Channel.Phone,
+            StartedAt = Utc(2024, 3, 1, 12).AddMilliseconds(345),
+            EndedAt = Utc(2024, 3, 1, 12).AddMinutes(7),
+            Name = "Ana Souza",
+            Phone = "71999990000",
+            Agent = "Maria",
+            Status = "Atendida",
+            Queue = "Reembolso",
+            Classification = "Passagem",
+            SubClassification = "Cancelamento",
+            FeedbackScore = 0,
+            FeedbackComment = "ótimo",
+            WaitSeconds = 0,
+            HandleSeconds = 420,
+            Source = "phone-export",
+            SourceDetail = "Loja 12",
+        };
+        var history = new CustomerHistory(Customer, capacity: 5);
+        history.Record(original);
+        history.Record(Make(Customer, Channel.Email, Utc(2024, 3, 2)));
+
+        // Zero is a value, not "none"; the window drops only what the profile holds once (name, phones).
+        Assert.Equal(original with { Name = null, Phone = null }, history.Recent[1]);
+        var bare = Make(Customer, Channel.Email, Utc(2024, 3, 2));
+        Assert.Equal(bare with { Name = null, Phone = null }, history.Recent[0]);
+        Assert.Null(history.Recent[0].FeedbackScore);
+    }
+
+    [Fact]
+    public void Entries_starting_together_are_ordered_by_id_as_the_table_orders_them()
+    {
+        var history = new CustomerHistory(Customer, capacity: 10);
+        var sameTime = Enumerable.Range(0, 6)
+            .Select(n => Make(Customer, Channel.Chat, Utc(2024, 4, 1), sourceId: $"CHAT-{n}"))
+            .ToList();
+        foreach (var interaction in sameTime)
+            history.Record(interaction);
+
+        // Newest first by (startedAt, id), ids compared ordinally as strings: the order of ReadPageAsync's ORDER BY.
+        var expected = sameTime.Select(i => i.Id).OrderByDescending(id => id, StringComparer.Ordinal);
+        Assert.Equal(expected, history.Recent.Select(i => i.Id));
+
+        // A cursor at the third entry pages on from the fourth.
+        var third = history.Recent[2];
+        var (page, exact) = history.Page(null, 10, new InteractionCursor(third.StartedAt, third.Id));
+        Assert.True(exact);
+        Assert.Equal(expected.Skip(3), page.Select(i => i.Id));
+    }
+
+    [Theory]
+    [InlineData("not-a-hash")]
+    [InlineData("0123456789ABCDEF0123456789abcdef")] // upper case is not what the identity produces
+    [InlineData("0123456789abcdef0123456789abcdeg")]
+    public void An_id_that_is_not_an_identity_hash_is_refused_and_changes_nothing(string id)
+    {
+        var history = new CustomerHistory(Customer, capacity: 5);
+        history.Record(At(1));
+        Assert.Throws<ArgumentException>(() => history.Record(At(2) with { Id = id }));
+        Assert.Equal(1, history.TotalContacts);
+        Assert.Equal(1, history.LogPosition);
+        Assert.False(history.Contains(id));
+    }
 }

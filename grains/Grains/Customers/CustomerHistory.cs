@@ -14,7 +14,7 @@ public sealed class CustomerHistory
     private readonly int[] _channelCounts = new int[4];
     // Newest first by (StartedAt, Id); a handful of entries for a typical customer, so a sorted list
     // beats any tree or hash set on both speed and memory.
-    private readonly List<Interaction> _recent = [];
+    private readonly List<WindowEntry> _recent = [];
     private readonly List<string> _phones = [];
 
     public CustomerHistory(string customerId, int capacity)
@@ -33,8 +33,9 @@ public sealed class CustomerHistory
     public DateTime? FirstContactAt { get; private set; }
     public int TotalContacts { get; private set; }
     public int CountOn(Channel channel) => _channelCounts[(int)channel];
-    public IReadOnlyList<Interaction> Recent => _recent;
-    public Interaction? Last => _recent.Count > 0 ? _recent[0] : null;
+    /// <summary>The window, newest first (a copy: the window keeps compact entries).</summary>
+    public IReadOnlyList<Interaction> Recent => _recent.ConvertAll(e => e.ToInteraction(CustomerId));
+    public Interaction? Last => _recent.Count > 0 ? _recent[0].ToInteraction(CustomerId) : null;
 
     /// <summary>True when every interaction of the customer is in the recent window.</summary>
     public bool IsComplete => _recent.Count == TotalContacts;
@@ -44,8 +45,10 @@ public sealed class CustomerHistory
 
     public bool Contains(string interactionId)
     {
+        if (!WindowEntry.TryParseId(interactionId, out var high, out var low))
+            return false; // not an identity hash: never recorded
         foreach (var entry in _recent)
-            if (string.Equals(entry.Id, interactionId, StringComparison.Ordinal))
+            if (entry.HasId(high, low))
                 return true;
         return false;
     }
@@ -74,6 +77,7 @@ public sealed class CustomerHistory
 
     private void Apply(Interaction interaction)
     {
+        var entry = WindowEntry.From(interaction); // first: a malformed id changes nothing
         TotalContacts++;
         _channelCounts[(int)interaction.Channel]++;
         if (FirstContactAt is null || interaction.StartedAt < FirstContactAt)
@@ -86,8 +90,7 @@ public sealed class CustomerHistory
         if (interaction.Phone is not null && !_phones.Contains(interaction.Phone))
             _phones.Add(interaction.Phone);
 
-        var entry = Compact(interaction);
-        var index = _recent.BinarySearch(entry, NewestFirst.Instance);
+        var index = _recent.BinarySearch(entry, WindowOrder);
         if (index < 0)
             index = ~index;
         if (index >= _capacity)
@@ -96,24 +99,6 @@ public sealed class CustomerHistory
         if (_recent.Count > _capacity)
             _recent.RemoveAt(_recent.Count - 1);
     }
-
-    /// <summary>
-    /// The window's copy: name and phone live in the profile, the customer id is this history's one instance, and
-    /// the low-cardinality texts are shared across grains, so that an entry costs little more than its own fields.
-    /// </summary>
-    private Interaction Compact(Interaction i) => i with
-    {
-        CustomerId = CustomerId,
-        Name = null,
-        Phone = null,
-        Agent = TextPool.Share(i.Agent),
-        Status = TextPool.Share(i.Status),
-        Queue = TextPool.Share(i.Queue),
-        Classification = TextPool.Share(i.Classification),
-        SubClassification = TextPool.Share(i.SubClassification),
-        Source = TextPool.Share(i.Source)!,
-        SourceDetail = TextPool.Share(i.SourceDetail),
-    };
 
     /// <summary>Contacts with since &lt; startedAt &lt;= until, from the window; call only when <see cref="Covers"/>.</summary>
     public int Count(DateTime sinceExclusive, DateTime untilInclusive, Channel? channel)
@@ -138,11 +123,11 @@ public sealed class CustomerHistory
         var entries = new List<Interaction>(Math.Min(limit, 32));
         foreach (var entry in _recent)
         {
-            if (after is not null && NewestFirst.Compare(entry.StartedAt, entry.Id, after.StartedAt, after.Id) >= 0)
+            if (after is not null && entry.CompareTo(after.StartedAt, after.Id) >= 0)
                 continue;
             if (channel is not null && entry.Channel != channel)
                 continue;
-            entries.Add(entry);
+            entries.Add(entry.ToInteraction(CustomerId));
             if (entries.Count == limit)
                 return (entries, true);
         }
@@ -154,7 +139,9 @@ public sealed class CustomerHistory
         Name,
         _phones.Count == 0 ? null : string.Join(',', _phones),
         FirstContactAt!.Value,
-        Last!,
+        _recent[0].StartedAt,
+        _recent[0].Channel,
+        _recent[0].Id,
         TotalContacts,
         (int[])_channelCounts.Clone(),
         LogPosition);
@@ -178,7 +165,7 @@ public sealed class CustomerHistory
         Phones = [.. _phones],
         FirstContactAt = FirstContactAt,
         ChannelCounts = (int[])_channelCounts.Clone(),
-        Recent = [.. _recent],
+        Recent = Recent.ToList(),
     };
 
     public static CustomerHistory FromSnapshot(string customerId, int capacity, CustomerSnapshot snapshot)
@@ -195,22 +182,9 @@ public sealed class CustomerHistory
             history._channelCounts[c] = snapshot.ChannelCounts[c];
         history.TotalContacts = history._channelCounts.Sum();
         // A lowered capacity keeps the newest; the snapshot is already in order.
-        history._recent.AddRange(snapshot.Recent.Take(capacity).Select(history.Compact));
+        history._recent.AddRange(snapshot.Recent.Take(capacity).Select(WindowEntry.From));
         return history;
     }
 
-    /// <summary>(startedAt, id) descending: the order of the window, of pages and of "last".</summary>
-    public sealed class NewestFirst : IComparer<Interaction>
-    {
-        public static readonly NewestFirst Instance = new();
-
-        public int Compare(Interaction? x, Interaction? y) => Compare(y!.StartedAt, y.Id, x!.StartedAt, x.Id);
-
-        /// <summary>Ascending comparison of (startedAt, id) keys; negate for newest first.</summary>
-        public static int Compare(DateTime aStarted, string aId, DateTime bStarted, string bId)
-        {
-            var byTime = aStarted.CompareTo(bStarted);
-            return byTime != 0 ? byTime : string.CompareOrdinal(aId, bId);
-        }
-    }
+    private static readonly Comparer<WindowEntry> WindowOrder = Comparer<WindowEntry>.Create(WindowEntry.NewestFirst);
 }

@@ -19,7 +19,9 @@ public sealed record CustomerRow(
     string? Name,
     string? Phones,
     DateTime FirstContactAt,
-    Interaction LastInteraction,
+    DateTime LastContactAt,
+    Channel LastChannel,
+    string LastInteractionId,
     int TotalContacts,
     int[] ChannelCounts,
     int Version);
@@ -219,7 +221,7 @@ public sealed class InteractionLog : BackgroundService
     private static void FillCustomer(CustomerRow c, MySqlParameterCollection p, int o, DateTime now)
     {
         Set(p, o, c.CustomerId); Set(p, o + 1, c.CustomerId); Set(p, o + 2, c.Name); Set(p, o + 3, c.Phones); Set(p, o + 4, c.FirstContactAt);
-        Set(p, o + 5, c.LastInteraction.StartedAt); Set(p, o + 6, c.LastInteraction.Channel.ToCode()); Set(p, o + 7, c.LastInteraction.Id);
+        Set(p, o + 5, c.LastContactAt); Set(p, o + 6, c.LastChannel.ToCode()); Set(p, o + 7, c.LastInteractionId);
         Set(p, o + 8, c.TotalContacts); Set(p, o + 9, c.ChannelCounts[0]); Set(p, o + 10, c.ChannelCounts[1]); Set(p, o + 11, c.ChannelCounts[2]);
         Set(p, o + 12, c.ChannelCounts[3]); Set(p, o + 13, c.Version); Set(p, o + 14, now);
     }
