@@ -86,7 +86,7 @@ public sealed class CustomerLoader(CxGraphServices services)
             if (customerId is null)
                 continue;
             if (!profiles.TryGetValue(customerId, out var profile))
-                profiles[customerId] = profile = services.Grains.GetGrain<ICustomerGrain>(customerId).GetProfileAsync();
+                profiles[customerId] = profile = services.Grains.GetCustomer(customerId).GetProfileAsync();
             result[key] = (customerId, profile);
         }
         return result;

@@ -21,7 +21,7 @@ public sealed class CustomerNode
 
     public string Id { get; }
 
-    public ICustomerGrain Grain => _grains.GetGrain<ICustomerGrain>(Id);
+    public ICustomerGrain Grain => _grains.GetCustomer(Id);
 
     /// <summary>The grain's profile, asked for at most once per node however many fields need it.</summary>
     public Task<CustomerProfile?> ProfileAsync() =>

@@ -93,7 +93,7 @@ public sealed class InteractionIngestor(
 
     private async Task<RecordResult> RecordWithRetryAsync(string customerId, List<Interaction> interactions, CancellationToken cancellationToken)
     {
-        var grain = grains.GetGrain<ICustomerGrain>(customerId);
+        var grain = grains.GetCustomer(customerId);
         var delay = TimeSpan.FromMilliseconds(200);
         for (var attempt = 1; ; attempt++)
         {

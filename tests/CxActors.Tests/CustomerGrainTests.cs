@@ -33,6 +33,30 @@ public sealed class CustomerGrainTests(CustomerClusterFixture fixture)
     }
 
     [Fact]
+    public async Task GetCustomer_makes_the_same_reference_as_GetGrain_every_time()
+    {
+        var factory = fixture.Cluster.GrainFactory;
+        var first = NewCustomer();
+        var second = NewCustomer();
+        // The first call resolves the types, later ones reuse them: both must address the same grain as GetGrain.
+        Assert.Equal(Grain(first).GetGrainId(), factory.GetCustomer(first).GetGrainId());
+        Assert.Equal(Grain(second).GetGrainId(), factory.GetCustomer(second).GetGrainId());
+        Assert.Equal(new RecordResult(1, 0), await factory.GetCustomer(second).RecordAsync([Make(second, Channel.Chat, Utc(2024, 5, 1, 8))]));
+        Assert.Equal(1, (await Grain(second).GetProfileAsync())!.TotalContacts);
+    }
+
+    [Fact]
+    public async Task An_interaction_id_that_is_not_an_identity_hash_is_refused_and_nothing_is_logged()
+    {
+        var customer = NewCustomer();
+        var good = Make(customer, Channel.Chat, Utc(2024, 5, 1, 8));
+        var bad = Make(customer, Channel.Chat, Utc(2024, 5, 1, 9)) with { Id = "chat-1" };
+        await Assert.ThrowsAsync<ArgumentException>(() => Grain(customer).RecordAsync([good, bad]));
+        Assert.Equal(0, await fixture.Database.ScalarAsync<int>("SELECT COUNT(*) FROM interactions WHERE customer_id = @c", ("@c", customer)));
+        Assert.Equal(new RecordResult(1, 0), await Grain(customer).RecordAsync([good]));
+    }
+
+    [Fact]
     public async Task The_same_interaction_twice_in_one_batch_counts_once()
     {
         var customer = NewCustomer();
