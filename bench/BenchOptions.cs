@@ -13,6 +13,7 @@ public sealed class BenchOptions
           --ingest-clients N      concurrent ingest clients (default 8)
           --rowwise-1-rows N      rows for the one-connection row-wise reference (default 20,000)
           --rowwise-20-rows N     rows for the 20-connection row-wise reference (default 60,000)
+          --raw-rows N            rows for the raw references (a) and (a') (default: every generated row)
           --history-levels A,B,C  history lengths for part 2 (default 10,1000,100000)
           --history-samples N     single-interaction requests per level and identity kind (default 300)
           --query-clients N       concurrent query clients (default 16)
@@ -36,6 +37,8 @@ public sealed class BenchOptions
     public int IngestClients { get; set; } = 8;
     public int Rowwise1Rows { get; set; } = 20_000;
     public int Rowwise20Rows { get; set; } = 60_000;
+    /// <summary>Rows of the raw references (a) and (a'); all the generated rows unless set (for quicker experiments).</summary>
+    public int? RawRows { get; set; }
     public int[] HistoryLevels { get; set; } = [10, 1_000, 100_000];
     public int HistorySamples { get; set; } = 300;
     public int QueryClients { get; set; } = 16;
@@ -81,6 +84,7 @@ public sealed class BenchOptions
                     case "--ingest-clients": o.IngestClients = Int(); break;
                     case "--rowwise-1-rows": o.Rowwise1Rows = Int(); break;
                     case "--rowwise-20-rows": o.Rowwise20Rows = Int(); break;
+                    case "--raw-rows": o.RawRows = Int(); break;
                     case "--history-levels":
                         o.HistoryLevels = [.. Next().Split(',').Select(s => int.Parse(s.Replace("_", ""), CultureInfo.InvariantCulture)).Order()];
                         break;

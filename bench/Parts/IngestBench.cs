@@ -127,16 +127,17 @@ public static class ReferenceBench
     public static async Task<ReferenceResult> RunAsync(BenchContext ctx)
     {
         var rows = ctx.Data.Interactions;
+        var rawRows = ctx.Options.RawRows is { } limit && limit < rows.Length ? rows[..limit] : rows;
         await ctx.Database.ExecuteAsync("DROP TABLE IF EXISTS bench_raw; CREATE TABLE bench_raw LIKE interactions");
-        BenchContext.Log($"part 1 reference (a): {rows.Length:N0} rows in multi-row INSERTs of 1,000");
-        var (raw, rawUsage) = await ctx.MeasureAsync("1a raw multi-row INSERT", () => MultiRowAsync(ctx, rows, 1000));
+        BenchContext.Log($"part 1 reference (a): {rawRows.Length:N0} rows in multi-row INSERTs of 1,000");
+        var (raw, rawUsage) = await ctx.MeasureAsync("1a raw multi-row INSERT", () => MultiRowAsync(ctx, rawRows, 1000));
         await ctx.Database.ExecuteAsync("DROP TABLE bench_raw");
 
         // Not a figure of the issue, a diagnostic: the same statements plus the customers upsert this design commits
         // with every flush (one customers row per customer per statement's worth of rows), into copies of both tables.
         await ctx.Database.ExecuteAsync("DROP TABLE IF EXISTS bench_raw, bench_customers; CREATE TABLE bench_raw LIKE interactions; CREATE TABLE bench_customers LIKE customers");
         BenchContext.Log($"part 1 reference (a'): the same with the customers upsert in each transaction");
-        var (rawWithCustomers, rawWithCustomersUsage) = await ctx.MeasureAsync("1a' raw + customers upsert", () => MultiRowAsync(ctx, rows, 1000, withCustomers: true));
+        var (rawWithCustomers, rawWithCustomersUsage) = await ctx.MeasureAsync("1a' raw + customers upsert", () => MultiRowAsync(ctx, rawRows, 1000, withCustomers: true));
         await ctx.Database.ExecuteAsync("DROP TABLE bench_raw, bench_customers");
 
         var n1 = Math.Min(ctx.Options.Rowwise1Rows, rows.Length);
@@ -149,7 +150,7 @@ public static class ReferenceBench
         BenchContext.Log($"part 1 reference (b): the first {n20:N0} rows, one INSERT + COMMIT each, 20 connections");
         var (rowwise20, rowwise20Usage) = await ctx.MeasureAsync("1b row-wise, 20 connections", () => RowWiseAsync(ctx, rows.AsMemory(0, n20), 20));
         await ctx.Database.ExecuteAsync("DROP TABLE bench_rowwise");
-        return new ReferenceResult(raw, rows.Length, rowwise1, n1, rowwise20, n20, rawUsage, rowwise20Usage, rawWithCustomers, rawWithCustomersUsage);
+        return new ReferenceResult(raw, rawRows.Length, rowwise1, n1, rowwise20, n20, rawUsage, rowwise20Usage, rawWithCustomers, rawWithCustomersUsage);
     }
 
     private static async Task<double> MultiRowAsync(BenchContext ctx, GenInteraction[] rows, int perStatement, bool withCustomers = false)

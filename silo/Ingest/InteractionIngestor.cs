@@ -1,4 +1,5 @@
 using CxActors.Ingest;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Options;
 
 namespace CxActors.Silo.Ingest;
@@ -75,44 +76,92 @@ public sealed class InteractionIngestor(
             }
         }
 
-        var accepted = 0;
-        var duplicates = 0;
-        await Parallel.ForEachAsync(byCustomer, new ParallelOptions
+        // Every customer's call of the chunk is started at once (in waves of MaxConcurrentGrainCalls) and awaited
+        // together: their appends then share log flushes. Only a failed call pays for the retry machinery.
+        var groups = byCustomer.ToArray();
+        var calls = new Task<RecordResult>[groups.Length];
+        for (var wave = 0; wave < groups.Length; wave += _options.MaxConcurrentGrainCalls)
         {
-            MaxDegreeOfParallelism = _options.MaxConcurrentGrainCalls,
-            CancellationToken = cancellationToken,
-        }, async (group, ct) =>
+            var end = Math.Min(groups.Length, wave + _options.MaxConcurrentGrainCalls);
+            for (var g = wave; g < end; g++)
+                calls[g] = RecordOnceAsync(groups[g].Key, groups[g].Value);
+            try
+            {
+                await Task.WhenAll(calls.AsSpan(wave, end - wave));
+            }
+            catch
+            {
+                // Looked at call by call below.
+            }
+            for (var g = wave; g < end; g++)
+                if (!calls[g].IsCompletedSuccessfully)
+                    calls[g] = RecordWithRetryAsync(groups[g].Key, groups[g].Value, calls[g].Exception?.InnerException, cancellationToken);
+        }
+        // Retries of different customers run side by side. Whatever was stored is counted; then the first
+        // failure for good fails the request (the client re-sends the body; re-delivery is safe).
+        try
         {
-            var result = await RecordWithRetryAsync(group.Key, group.Value, ct);
-            Interlocked.Add(ref accepted, result.Accepted);
-            Interlocked.Add(ref duplicates, result.Duplicates);
-        });
-        outcome.Accepted += accepted;
-        outcome.Duplicates += duplicates;
+            await Task.WhenAll(calls);
+        }
+        catch
+        {
+            // Looked at call by call below.
+        }
+        Exception? failure = null;
+        foreach (var call in calls)
+        {
+            if (call.IsCompletedSuccessfully)
+            {
+                outcome.Accepted += call.Result.Accepted;
+                outcome.Duplicates += call.Result.Duplicates;
+            }
+            else
+            {
+                failure ??= call.Exception?.InnerException ?? new OperationCanceledException(cancellationToken);
+            }
+        }
+        if (failure is not null)
+            ExceptionDispatchInfo.Throw(failure);
     }
 
-    private async Task<RecordResult> RecordWithRetryAsync(string customerId, List<Interaction> interactions, CancellationToken cancellationToken)
+    private Task<RecordResult> RecordOnceAsync(string customerId, List<Interaction> interactions)
     {
-        var grain = grains.GetCustomer(customerId);
+        try
+        {
+            return grains.GetCustomer(customerId).RecordAsync(interactions);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<RecordResult>(ex);
+        }
+    }
+
+    /// <summary>Attempts 2 and on, after the first call failed with <paramref name="firstFailure"/>.</summary>
+    private async Task<RecordResult> RecordWithRetryAsync(string customerId, List<Interaction> interactions, Exception? firstFailure, CancellationToken cancellationToken)
+    {
+        var failure = firstFailure ?? new CustomerUnavailableException($"customer '{customerId}' did not answer");
         var delay = TimeSpan.FromMilliseconds(200);
         for (var attempt = 1; ; attempt++)
         {
+            // A grain reloads after a failed or conflicting append, and cannot activate while MySQL is away;
+            // re-delivery to the next activation is safe, so wait a little and try again.
+            if (failure is OperationCanceledException or ArgumentException || cancellationToken.IsCancellationRequested)
+                ExceptionDispatchInfo.Throw(failure);
+            if (attempt >= _options.GrainAttempts)
+            {
+                logger.LogWarning(failure, "Customer {CustomerId}: {Count} interactions not stored after {Attempts} attempts", customerId, interactions.Count, attempt);
+                throw failure as CustomerUnavailableException ?? new CustomerUnavailableException($"customer '{customerId}' is unavailable: {failure.Message}", failure);
+            }
+            logger.LogDebug(failure, "Retrying customer {CustomerId} (attempt {Attempt})", customerId, attempt + 1);
+            await Task.Delay(delay, cancellationToken);
+            delay *= 2;
             try
             {
-                return await grain.RecordAsync(interactions);
+                return await grains.GetCustomer(customerId).RecordAsync(interactions);
             }
-            catch (Exception ex) when (ex is not (OperationCanceledException or ArgumentException) && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex)
             {
-                // A grain reloads after a failed or conflicting append, and cannot activate while MySQL is away;
-                // re-delivery to the next activation is safe, so wait a little and try again.
-                if (attempt >= _options.GrainAttempts)
-                {
-                    logger.LogWarning(ex, "Customer {CustomerId}: {Count} interactions not stored after {Attempts} attempts", customerId, interactions.Count, attempt);
-                    throw ex as CustomerUnavailableException ?? new CustomerUnavailableException($"customer '{customerId}' is unavailable: {ex.Message}", ex);
-                }
-                logger.LogDebug(ex, "Retrying customer {CustomerId} (attempt {Attempt})", customerId, attempt);
-                await Task.Delay(delay, cancellationToken);
-                delay *= 2;
+                failure = ex;
             }
         }
     }

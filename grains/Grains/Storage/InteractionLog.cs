@@ -59,11 +59,17 @@ public sealed class InteractionLog : BackgroundService
     /// Completes once the rows and the customers row are committed; throws if they could not be.
     /// <paramref name="activation"/> identifies the grain activation that computed them (see <see cref="FlushAsync"/>).
     /// </summary>
-    public async Task AppendAsync(IReadOnlyList<LoggedInteraction> rows, CustomerRow customer, Guid activation, CancellationToken cancellationToken = default)
+    public Task AppendAsync(IReadOnlyList<LoggedInteraction> rows, CustomerRow customer, Guid activation, CancellationToken cancellationToken = default)
     {
         var append = new LogAppend(rows, customer, activation);
         // A customer's appends always go through the same writer loop, in the order they were made.
         var session = _sessions[(int)((uint)StringComparer.Ordinal.GetHashCode(customer.CustomerId) % (uint)_sessions.Length)];
+        // The queue almost always has room: no state machine for the common case.
+        return session.Queue.Writer.TryWrite(append) ? append.Completion.Task : WaitForRoomAsync(session, append, cancellationToken);
+    }
+
+    private static async Task WaitForRoomAsync(WriterSession session, LogAppend append, CancellationToken cancellationToken)
+    {
         await session.Queue.Writer.WriteAsync(append, cancellationToken);
         await append.Completion.Task;
     }
