@@ -20,24 +20,23 @@ public static class IngestAdapters
         var ctx = new RecordContext(TimeZoneInfo.FindSystemTimeZoneById(options.SourceTimeZone), options.Clock);
         return format switch
         {
-            IngestFormat.Canonical => ReadJsonAsync(body, new CanonicalAdapter(), ctx, ct),
-            IngestFormat.Phone => ReadJsonAsync(body, new PhoneExportAdapter(), ctx, ct),
-            IngestFormat.Chat => ReadJsonAsync(body, new ChatExportAdapter(), ctx, ct),
-            IngestFormat.WhatsApp => ReadCsvAsync(body, new WhatsAppExportAdapter(), ctx, ct),
-            IngestFormat.Email => ReadCsvAsync(body, new EmailExportAdapter(), ctx, ct),
+            IngestFormat.Canonical => ReadJsonAsync(body, new CanonicalAdapter(), ctx, options.KeepAllRawText, ct),
+            IngestFormat.Phone => ReadJsonAsync(body, new PhoneExportAdapter(), ctx, options.KeepAllRawText, ct),
+            IngestFormat.Chat => ReadJsonAsync(body, new ChatExportAdapter(), ctx, options.KeepAllRawText, ct),
+            IngestFormat.WhatsApp => ReadCsvAsync(body, new WhatsAppExportAdapter(), ctx, options.KeepAllRawText, ct),
+            IngestFormat.Email => ReadCsvAsync(body, new EmailExportAdapter(), ctx, options.KeepAllRawText, ct),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown ingest format"),
         };
     }
 
     private static async IAsyncEnumerable<IngestRecord> ReadJsonAsync(
-        Stream body, JsonAdapter adapter, RecordContext ctx, [EnumeratorCancellation] CancellationToken ct)
+        Stream body, JsonAdapter adapter, RecordContext ctx, bool keepAllRaw, [EnumeratorCancellation] CancellationToken ct)
     {
         using var json = new JsonRecordStream(body);
         var index = 0;
         while (await json.ReadAsync(index, ct).ConfigureAwait(false))
         {
             ct.ThrowIfCancellationRequested(); // a buffered body is parsed without awaiting I/O
-            var raw = Encoding.UTF8.GetString(json.Element.Span);
             InteractionDraft? draft = null;
             string? reason;
             if (json.IsObject)
@@ -51,12 +50,13 @@ public static class IngestAdapters
             {
                 reason = "record is not a JSON object";
             }
+            var raw = keepAllRaw || IngestRecord.MayBeRejected(draft, reason) ? Encoding.UTF8.GetString(json.Element.Span) : null;
             yield return new IngestRecord(index++, raw, draft, reason);
         }
     }
 
     private static async IAsyncEnumerable<IngestRecord> ReadCsvAsync(
-        Stream body, CsvAdapter adapter, RecordContext ctx, [EnumeratorCancellation] CancellationToken ct)
+        Stream body, CsvAdapter adapter, RecordContext ctx, bool keepAllRaw, [EnumeratorCancellation] CancellationToken ct)
     {
         using var csv = new CsvRecordStream(body);
         if (!await csv.ReadAsync(ct).ConfigureAwait(false))
@@ -70,7 +70,8 @@ public static class IngestAdapters
             ct.ThrowIfCancellationRequested(); // a buffered body is parsed without awaiting I/O
             var draft = csv.Malformed is null ? adapter.Map(csv, ctx) : null;
             var reason = csv.Malformed ?? ctx.TakeReason();
-            yield return new IngestRecord(index++, csv.Raw, draft, reason);
+            var raw = keepAllRaw || IngestRecord.MayBeRejected(draft, reason) ? csv.Raw : null;
+            yield return new IngestRecord(index++, raw, draft, reason);
         }
     }
 }

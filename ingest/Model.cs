@@ -57,9 +57,18 @@ public sealed record InteractionDraft
 
 /// <summary>
 /// One record of a body (0-based, in body order): either a draft or the reason it was rejected.
-/// <paramref name="Raw"/> is the record's original text (the JSON value, or the CSV line(s)) for the rejections table.
+/// <paramref name="Raw"/> is the record's original text (the JSON value, or the CSV line(s)) for the rejections table;
+/// null when <see cref="IngestOptions.KeepAllRawText"/> is off and the record cannot be rejected later (see
+/// <see cref="IngestRecord.MayBeRejected"/>).
 /// </summary>
-public sealed record IngestRecord(int Index, string Raw, InteractionDraft? Draft, string? Reason);
+public sealed record IngestRecord(int Index, string? Raw, InteractionDraft? Draft, string? Reason)
+{
+    /// <summary>
+    /// Whether the record may still be refused after reading: it already has a reason, or it names no e-mail and so
+    /// depends on a phone link. Only such records need their raw text.
+    /// </summary>
+    public static bool MayBeRejected(InteractionDraft? draft, string? reason) => reason is not null || draft?.Email is null;
+}
 
 /// <summary>The body as a whole cannot be read; the HTTP layer answers 400 with the message.</summary>
 public sealed class IngestFormatException(string message) : Exception(message);
@@ -70,6 +79,11 @@ public sealed record IngestOptions
     public string SourceTimeZone { get; init; } = "America/Sao_Paulo";
     /// <summary>"Now", for rejecting records dated in the future.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+    /// <summary>
+    /// Keep every record's raw text (the default), or only that of records that may be rejected: the ingest
+    /// endpoint stores raw text only for rejections, and a string per accepted record is most of its garbage.
+    /// </summary>
+    public bool KeepAllRawText { get; init; } = true;
 }
 
 public enum IngestFormat

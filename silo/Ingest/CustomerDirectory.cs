@@ -97,7 +97,8 @@ public sealed class CustomerDirectory(IOptions<CxStorageOptions> storage, TimePr
                 insert.Parameters.Add(new MySqlParameter { Value = channelName });
                 insert.Parameters.Add(new MySqlParameter { Value = record.Index });
                 insert.Parameters.Add(new MySqlParameter { Value = reason.Length > 1000 ? reason[..1000] : reason });
-                insert.Parameters.Add(new MySqlParameter { Value = record.Raw.Length > MaxRawChars ? record.Raw[..MaxRawChars] : record.Raw });
+                var raw = record.Raw ?? "";
+                insert.Parameters.Add(new MySqlParameter { Value = raw.Length > MaxRawChars ? raw[..MaxRawChars] : raw });
                 insert.Parameters.Add(new MySqlParameter { Value = now });
             }
             insert.CommandText = sql.ToString();

@@ -30,7 +30,8 @@ public sealed class InteractionIngestor(
 
     public async Task IngestAsync(IngestFormat format, string channelName, Stream body, IngestOutcome outcome, CancellationToken cancellationToken)
     {
-        var adapterOptions = new IngestOptions { SourceTimeZone = _options.SourceTimeZone };
+        // Raw text is stored only for rejections: accepted records need none.
+        var adapterOptions = new IngestOptions { SourceTimeZone = _options.SourceTimeZone, KeepAllRawText = false };
         var chunk = new List<IngestRecord>(_options.ChunkRecords);
         await foreach (var record in IngestAdapters.ReadAsync(format, body, adapterOptions, cancellationToken))
         {

@@ -299,4 +299,18 @@ public sealed class FieldParsingTests
         Assert.True(Fields.TryNormalizeEmail(new string('a', 248) + "@b.com", out _)); // 254
         Assert.False(Fields.TryNormalizeEmail(new string('a', 249) + "@b.com", out _)); // 255
     }
+
+    [Fact]
+    public async Task Without_KeepAllRawText_an_accepted_csv_line_keeps_no_text_and_a_refused_one_does()
+    {
+        const string header = "Inicio da conversa,Fim da conversa (duração),Fim da conversa (finalizado?),Tempo duração atendimento,Semana,Finalizado?,E-mail";
+        var body = header + "\n9/30/19 0:08,x,10/01/2019 14:08,38:00:00,1,Sim,A@X.com\n9/30/19 0:08,x,10/01/2019 14:08,38:00:00,1,Sim,not-an-email\n";
+        var records = await ReadAsync(IngestFormat.WhatsApp, body, Options() with { KeepAllRawText = false });
+
+        Assert.Equal(2, records.Count);
+        Assert.Null(records[0].Reason);
+        Assert.Null(records[0].Raw);
+        Assert.NotNull(records[1].Reason);
+        Assert.Equal("9/30/19 0:08,x,10/01/2019 14:08,38:00:00,1,Sim,not-an-email", records[1].Raw);
+    }
 }

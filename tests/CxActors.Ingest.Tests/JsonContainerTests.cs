@@ -183,4 +183,19 @@ public sealed class JsonContainerTests
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+
+    [Fact]
+    public async Task Without_KeepAllRawText_only_records_that_may_be_rejected_keep_their_text()
+    {
+        const string phoneOnly = """{"phone":"71 99999-9999","channel":"CHAT","startedAt":"2019-08-01T08:15:27Z"}""";
+        const string bad = """{"customer":"c@x.com","channel":"FAX","startedAt":"2019-08-01T08:15:27Z"}""";
+        var records = await ReadAsync(IngestFormat.Canonical, $"{A}\n{phoneOnly}\n{bad}\n", Options() with { KeepAllRawText = false });
+
+        Assert.Equal(3, records.Count);
+        Assert.Null(records[0].Reason);
+        Assert.Null(records[0].Raw); // has an e-mail and no reason: it cannot be refused any more
+        Assert.Equal(phoneOnly, records[1].Raw); // refused later if its phone is linked to nobody
+        Assert.NotNull(records[2].Reason);
+        Assert.Equal(bad, records[2].Raw);
+    }
 }
