@@ -16,6 +16,8 @@ public sealed class CustomerHistory
     // beats any tree or hash set on both speed and memory.
     private readonly List<WindowEntry> _recent = [];
     private readonly List<string> _phones = [];
+    // The customers row's phones column, joined once per change rather than once per append.
+    private string? _phonesText;
 
     public CustomerHistory(string customerId, int capacity)
     {
@@ -88,7 +90,10 @@ public sealed class CustomerHistory
             NameAt = interaction.StartedAt;
         }
         if (interaction.Phone is not null && !_phones.Contains(interaction.Phone))
+        {
             _phones.Add(interaction.Phone);
+            _phonesText = string.Join(',', _phones);
+        }
 
         var index = _recent.BinarySearch(entry, WindowOrder);
         if (index < 0)
@@ -137,7 +142,7 @@ public sealed class CustomerHistory
     public CustomerRow ToCustomerRow() => new(
         CustomerId,
         Name,
-        _phones.Count == 0 ? null : string.Join(',', _phones),
+        _phonesText,
         FirstContactAt!.Value,
         _recent[0].StartedAt,
         _recent[0].Channel,
@@ -178,6 +183,7 @@ public sealed class CustomerHistory
             FirstContactAt = snapshot.FirstContactAt,
         };
         history._phones.AddRange(snapshot.Phones);
+        history._phonesText = history._phones.Count == 0 ? null : string.Join(',', history._phones);
         for (var c = 0; c < history._channelCounts.Length && c < snapshot.ChannelCounts.Length; c++)
             history._channelCounts[c] = snapshot.ChannelCounts[c];
         history.TotalContacts = history._channelCounts.Sum();

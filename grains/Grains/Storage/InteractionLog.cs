@@ -235,6 +235,20 @@ public sealed class InteractionLog : BackgroundService
     private static void Set(MySqlParameterCollection parameters, int index, object? value) =>
         parameters[index].Value = value ?? DBNull.Value;
 
+    // Parameter values are objects: small counts and positions are boxed once for the process, not once per row.
+    private static readonly object[] SmallInts = [.. Enumerable.Range(0, 4096).Select(n => (object)n)];
+
+    private static void Set(MySqlParameterCollection parameters, int index, int value) =>
+        parameters[index].Value = (uint)value < (uint)SmallInts.Length ? SmallInts[value] : value;
+
+    private static void Set(MySqlParameterCollection parameters, int index, int? value)
+    {
+        if (value is { } n)
+            Set(parameters, index, n);
+        else
+            parameters[index].Value = DBNull.Value;
+    }
+
     /// <summary>Only a newer version replaces a customers row. version is assigned last: MySQL evaluates the
     /// assignments in order and the IF()s must compare with the old version.</summary>
     private static string CustomersUpsertTail()
