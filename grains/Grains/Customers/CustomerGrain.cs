@@ -86,9 +86,9 @@ public sealed class CustomerGrain(
         {
             if (!string.Equals(interaction.CustomerId, customerId, StringComparison.Ordinal))
                 throw new ArgumentException($"Interaction {interaction.Id} belongs to '{interaction.CustomerId}', not '{customerId}'.");
-            if (!WindowEntry.TryParseId(interaction.Id, out _, out _))
+            if (!WindowEntry.TryParseId(interaction.Id, out var high, out var low))
                 throw new ArgumentException($"Interaction id '{interaction.Id}' is not an identity hash.");
-            if (seen is not null && !seen.Add(interaction.Id) || _history.Contains(interaction.Id))
+            if (seen is not null && !seen.Add(interaction.Id) || _history.Contains(high, low))
                 continue;
             if (_history.MayHaveLoggedElsewhere(interaction))
                 (toCheck ??= []).Add(interaction);

@@ -45,10 +45,12 @@ public sealed class CustomerHistory
     /// <summary>True when every interaction with startedAt &gt; <paramref name="sinceExclusive"/> is in the recent window.</summary>
     public bool Covers(DateTime sinceExclusive) => IsComplete || _recent[^1].StartedAt <= sinceExclusive;
 
-    public bool Contains(string interactionId)
+    public bool Contains(string interactionId) =>
+        WindowEntry.TryParseId(interactionId, out var high, out var low) && Contains(high, low); // else never recorded
+
+    /// <summary>Whether the window holds the interaction whose identity hash is (<paramref name="high"/>, <paramref name="low"/>).</summary>
+    public bool Contains(ulong high, ulong low)
     {
-        if (!WindowEntry.TryParseId(interactionId, out var high, out var low))
-            return false; // not an identity hash: never recorded
         foreach (var entry in _recent)
             if (entry.HasId(high, low))
                 return true;
