@@ -60,10 +60,15 @@ internal sealed class WindowEntry
         get
         {
             Span<byte> bytes = stackalloc byte[16];
-            BinaryPrimitives.WriteUInt64BigEndian(bytes, IdHigh);
-            BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], IdLow);
+            WriteId(bytes);
             return Convert.ToHexStringLower(bytes);
         }
+    }
+
+    private void WriteId(Span<byte> bytes)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, IdHigh);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], IdLow);
     }
 
     public bool HasId(ulong high, ulong low) => IdHigh == high && IdLow == low;
@@ -109,8 +114,7 @@ internal sealed class WindowEntry
         if (byTime != 0)
             return byTime;
         Span<byte> bytes = stackalloc byte[16];
-        BinaryPrimitives.WriteUInt64BigEndian(bytes, IdHigh);
-        BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], IdLow);
+        WriteId(bytes);
         Span<char> hex = stackalloc char[32];
         Convert.TryToHexStringLower(bytes, hex, out _);
         return Math.Sign(((ReadOnlySpan<char>)hex).SequenceCompareTo(id));
