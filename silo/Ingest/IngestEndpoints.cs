@@ -75,7 +75,7 @@ public static class IngestEndpoints
         }
         catch (Exception ex) when (ex is CustomerUnavailableException or MySqlException)
         {
-            return Results.Json(Body(outcome, $"storage unavailable, nothing after the counts below was acknowledged; re-send the body (re-delivery is safe): {ex.Message}"),
+            return Results.Json(Body(outcome, $"storage unavailable: only what the counts below say was stored; re-send the body (re-delivery is safe): {ex.Message}"),
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }

@@ -81,9 +81,11 @@ public sealed class InteractionIngestor(
         // together: their appends then share log flushes. Only a failed call pays for the retry machinery.
         var groups = byCustomer.ToArray();
         var calls = new Task<RecordResult>[groups.Length];
-        for (var wave = 0; wave < groups.Length; wave += _options.MaxConcurrentGrainCalls)
+        var waveSize = _options.MaxConcurrentGrainCalls > 0 ? _options.MaxConcurrentGrainCalls : groups.Length; // <= 0: no limit
+        for (var wave = 0; wave < groups.Length; wave += waveSize)
         {
-            var end = Math.Min(groups.Length, wave + _options.MaxConcurrentGrainCalls);
+            cancellationToken.ThrowIfCancellationRequested(); // the client has gone: start no more calls
+            var end = (int)Math.Min(groups.Length, (long)wave + waveSize);
             for (var g = wave; g < end; g++)
                 calls[g] = RecordOnceAsync(groups[g].Key, groups[g].Value);
             try
@@ -96,10 +98,11 @@ public sealed class InteractionIngestor(
             }
             for (var g = wave; g < end; g++)
                 if (!calls[g].IsCompletedSuccessfully)
-                    calls[g] = RecordWithRetryAsync(groups[g].Key, groups[g].Value, calls[g].Exception?.InnerException, cancellationToken);
+                    calls[g] = RecordWithRetryAsync(groups[g].Key, groups[g].Value,
+                        calls[g].IsCanceled ? new TaskCanceledException(calls[g]) : calls[g].Exception?.InnerException, cancellationToken);
         }
-        // Retries of different customers run side by side. Whatever was stored is counted; then the first
-        // failure for good fails the request (the client re-sends the body; re-delivery is safe).
+        // Retries of different customers run side by side. Whatever was stored is counted (a customer's records are
+        // stored all or none); then a failure for good fails the request (the client re-sends; re-delivery is safe).
         try
         {
             await Task.WhenAll(calls);
@@ -186,7 +189,7 @@ public sealed class IngestApiOptions
     public int ChunkRecords { get; set; } = 5000;
 
     /// <summary>
-    /// Customer grain calls in flight per request. High on purpose: every call waits for a log flush, and a
+    /// Customer grain calls in flight per request (0 or less: the whole chunk). High on purpose: every call waits for a log flush, and a
     /// flush can only pack what the calls in flight have queued, so a whole chunk should be in flight at once.
     /// </summary>
     public int MaxConcurrentGrainCalls { get; set; } = 5000;

@@ -15,7 +15,12 @@ public sealed class IngestSiloFixture : IAsyncLifetime
     {
         Database = await TestDatabase.CreateAsync();
         Silo = await SiloProcess.StartAsync(Database.ConnectionString,
-            new Dictionary<string, string> { ["Ingest:MaxBodyBytes"] = MaxBodyBytes.ToString() });
+            new Dictionary<string, string>
+            {
+                ["Ingest:MaxBodyBytes"] = MaxBodyBytes.ToString(),
+                // Small waves of grain calls, so that every chunk of these tests goes through several of them.
+                ["Ingest:MaxConcurrentGrainCalls"] = "50",
+            });
     }
 
     public async Task DisposeAsync()

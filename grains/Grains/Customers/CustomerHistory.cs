@@ -153,7 +153,7 @@ public sealed class CustomerHistory
         (int[])_channelCounts.Clone(),
         LogPosition);
 
-    public CustomerProfile? ToProfile() => Last is null ? null : new CustomerProfile
+    public CustomerProfile? ToProfile() => Last is not { } last ? null : new CustomerProfile
     {
         CustomerId = CustomerId,
         Name = Name,
@@ -161,7 +161,7 @@ public sealed class CustomerHistory
         TotalContacts = TotalContacts,
         ChannelCounts = [.. Channels.All.Where(c => CountOn(c) > 0).Select(c => new ChannelCount(c, CountOn(c)))],
         FirstContactAt = FirstContactAt!.Value,
-        LastInteraction = Last,
+        LastInteraction = last,
     };
 
     public CustomerSnapshot ToSnapshot() => new()
