@@ -88,14 +88,7 @@ public sealed class InteractionIngestor(
             var end = (int)Math.Min(groups.Length, (long)wave + waveSize);
             for (var g = wave; g < end; g++)
                 calls[g] = RecordOnceAsync(groups[g].Key, groups[g].Value);
-            try
-            {
-                await Task.WhenAll(calls.AsSpan(wave, end - wave));
-            }
-            catch
-            {
-                // Looked at call by call below.
-            }
+            await SettledAsync(Task.WhenAll(calls.AsSpan(wave, end - wave)));
             for (var g = wave; g < end; g++)
                 if (!calls[g].IsCompletedSuccessfully)
                     calls[g] = RecordWithRetryAsync(groups[g].Key, groups[g].Value,
@@ -103,14 +96,7 @@ public sealed class InteractionIngestor(
         }
         // Retries of different customers run side by side. Whatever was stored is counted (a customer's records are
         // stored all or none); then a failure for good fails the request (the client re-sends; re-delivery is safe).
-        try
-        {
-            await Task.WhenAll(calls);
-        }
-        catch
-        {
-            // Looked at call by call below.
-        }
+        await SettledAsync(Task.WhenAll(calls));
         Exception? failure = null;
         foreach (var call in calls)
         {
@@ -126,6 +112,19 @@ public sealed class InteractionIngestor(
         }
         if (failure is not null)
             ExceptionDispatchInfo.Throw(failure);
+    }
+
+    /// <summary>Waits until every call has ended, however it ended: the callers read each call's outcome.</summary>
+    private static async Task SettledAsync(Task all)
+    {
+        try
+        {
+            await all;
+        }
+        catch
+        {
+            // Observed here; each failed call is looked at on its own.
+        }
     }
 
     private Task<RecordResult> RecordOnceAsync(string customerId, List<Interaction> interactions)

@@ -172,7 +172,7 @@ public sealed class CustomerHistory
         Phones = [.. _phones],
         FirstContactAt = FirstContactAt,
         ChannelCounts = (int[])_channelCounts.Clone(),
-        Recent = Recent.ToList(),
+        Recent = _recent.ConvertAll(e => e.ToInteraction(CustomerId)),
     };
 
     public static CustomerHistory FromSnapshot(string customerId, int capacity, CustomerSnapshot snapshot)
