@@ -120,10 +120,27 @@ public sealed class SiloRunner : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A port nothing listens on, from below the kernel's ephemeral range (32768 up on Linux): a port from that range
+    /// is free only until the silo binds it, and meanwhile any outgoing connection may be given it.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            var port = 12000 + (int)((uint)Interlocked.Increment(ref _portCursor) % 10000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken: the next one
+            }
+        }
     }
+
+    private static int _portCursor = Environment.ProcessId * 97 % 10000;
 }

@@ -27,10 +27,34 @@ public sealed class SiloProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
     public string Output { get { lock (_output) return string.Join('\n', _output.TakeLast(200)); } }
 
-    /// <summary>Starts a silo on <paramref name="connectionString"/> and waits until /health answers 200.</summary>
+    /// <summary>
+    /// Starts a silo on <paramref name="connectionString"/> and waits until /health answers 200. On ports of its own
+    /// choosing, a start that loses a port to another process is tried again on new ports.
+    /// </summary>
     public static async Task<SiloProcess> StartAsync(string connectionString, IDictionary<string, string>? settings = null, SiloPorts? ports = null)
     {
-        var (httpPort, siloPort, gatewayPort) = ports ?? new SiloPorts(FreePort(), FreePort(), FreePort());
+        for (var attempt = 1; ; attempt++)
+        {
+            var silo = Launch(connectionString, settings, ports ?? new SiloPorts(FreePort(), FreePort(), FreePort()));
+            try
+            {
+                await silo.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+                return silo;
+            }
+            catch (InvalidOperationException) when (ports is null && attempt < 3 && silo.Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await silo.DisposeAsync();
+            }
+            catch
+            {
+                await silo.DisposeAsync();
+                throw;
+            }
+        }
+    }
+
+    private static SiloProcess Launch(string connectionString, IDictionary<string, string>? settings, SiloPorts ports)
+    {
         var dll = SiloBinary();
         var start = new ProcessStartInfo("dotnet", [dll])
         {
@@ -40,20 +64,19 @@ public sealed class SiloProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.Environment["ConnectionStrings__Cx"] = connectionString;
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}";
-        start.Environment["Orleans__SiloPort"] = siloPort.ToString();
-        start.Environment["Orleans__GatewayPort"] = gatewayPort.ToString();
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ports.Http}";
+        start.Environment["Orleans__SiloPort"] = ports.Silo.ToString();
+        start.Environment["Orleans__GatewayPort"] = ports.Gateway.ToString();
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             start.Environment[key.Replace(":", "__")] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var silo = new SiloProcess(process, new SiloPorts(httpPort, siloPort, gatewayPort));
+        var silo = new SiloProcess(process, ports);
         process.OutputDataReceived += (_, e) => silo.Capture(e.Data);
         process.ErrorDataReceived += (_, e) => silo.Capture(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await silo.WaitHealthyAsync(TimeSpan.FromSeconds(90));
         return silo;
     }
 
@@ -121,12 +144,35 @@ public sealed class SiloProcess : IAsyncDisposable
             _output.Add(line);
     }
 
+    /// <summary>
+    /// A port no other test of this process has been given and nothing listens on. Ports come from below the
+    /// kernel's ephemeral range: a port taken from that range (bind to 0) is free only until the silo binds it, and
+    /// meanwhile any outgoing connection of a parallel test (MySQL pools open many) may be given it as its local
+    /// port. 12000-21999 also stays clear of Orleans' TestCluster allocator, which starts higher.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            var port = FirstTestPort + (int)((uint)Interlocked.Increment(ref _portCursor) % TestPortCount);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // someone listens there: the next one
+            }
+        }
     }
+
+    private const int FirstTestPort = 12000;
+    private const int TestPortCount = 10000;
+
+    // Each test process starts at its own offset, so parallel test runs on one machine rarely probe the same ports.
+    private static int _portCursor = Environment.ProcessId * 97 % TestPortCount;
 
     /// <summary>The silo built in the same configuration as these tests (./cx test builds the solution first).</summary>
     private static string SiloBinary()
