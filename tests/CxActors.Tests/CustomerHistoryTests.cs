@@ -153,6 +153,55 @@ public sealed class CustomerHistoryTests
     }
 
     [Fact]
+    public void Texts_too_long_to_pool_come_back_whole_beside_pooled_ones()
+    {
+        // Texts over 64 characters are not pooled: the entry keeps them itself, with the feedback comment.
+        var longAgent = new string('a', 65);
+        var longDetail = "Origem: " + new string('x', 200);
+        var original = Make(Customer, Channel.Phone, Utc(2024, 3, 1, 9), sourceId: "URA-1", agent: longAgent, score: 7) with
+        {
+            Status = "Atendida",
+            Queue = new string('q', 64), // exactly at the bound: pooled
+            FeedbackComment = "demorou",
+            SourceDetail = longDetail,
+        };
+        var plain = Make(Customer, Channel.Chat, Utc(2024, 3, 2), agent: "Maria");
+        var history = new CustomerHistory(Customer, capacity: 5);
+        history.Record(original);
+        history.Record(plain);
+
+        Assert.Equal(plain, history.Recent[0]);
+        Assert.Equal(original, history.Recent[1]);
+        Assert.Equal(longAgent, history.Recent[1].Agent);
+        Assert.Equal(longDetail, history.Recent[1].SourceDetail);
+        Assert.Equal("demorou", history.Recent[1].FeedbackComment);
+    }
+
+    [Fact]
+    public void A_window_growing_one_entry_at_a_time_keeps_exactly_the_newest_in_order()
+    {
+        // 300 interactions in a shuffled order, some starting at the same instant, into a window of 120.
+        var random = new Random(7);
+        var all = Enumerable.Range(0, 300)
+            .Select(n => Make(Customer, (Channel)(n % 4), Utc(2024, 1, 1).AddMinutes(n / 3), sourceId: $"S-{n}"))
+            .OrderBy(_ => random.Next())
+            .ToList();
+        var history = new CustomerHistory(Customer, capacity: 120);
+        foreach (var interaction in all)
+            history.Record(interaction);
+
+        var expected = all
+            .OrderByDescending(i => i.StartedAt)
+            .ThenByDescending(i => i.Id, StringComparer.Ordinal)
+            .Take(120)
+            .Select(i => i.Id);
+        Assert.Equal(expected, history.Recent.Select(i => i.Id));
+        Assert.Equal(300, history.TotalContacts);
+        Assert.Equal(75, history.CountOn(Channel.Email));
+        Assert.All(all, i => Assert.Equal(expected.Contains(i.Id), history.Contains(i.Id)));
+    }
+
+    [Fact]
     public void Entries_starting_together_are_ordered_by_id_as_the_table_orders_them()
     {
         var history = new CustomerHistory(Customer, capacity: 10);

@@ -12,9 +12,10 @@ public sealed class CustomerHistory
 {
     private readonly int _capacity;
     private readonly int[] _channelCounts = new int[4];
-    // Newest first by (StartedAt, Id); a handful of entries for a typical customer, so a sorted list
-    // beats any tree or hash set on both speed and memory.
-    private readonly List<WindowEntry> _recent = [];
+    // Newest first by (StartedAt, Id); a handful of entries for a typical customer, so a sorted array
+    // beats any tree or hash set on both speed and memory (and a List's own object).
+    private WindowEntry[] _recent = [];
+    private int _recentCount;
     private readonly List<string> _phones = [];
     // The customers row's phones column, joined once per change rather than once per append.
     private string? _phonesText;
@@ -36,14 +37,14 @@ public sealed class CustomerHistory
     public int TotalContacts { get; private set; }
     public int CountOn(Channel channel) => _channelCounts[(int)channel];
     /// <summary>The window, newest first (a copy: the window keeps compact entries).</summary>
-    public IReadOnlyList<Interaction> Recent => _recent.ConvertAll(e => e.ToInteraction(CustomerId));
-    public Interaction? Last => _recent.Count > 0 ? _recent[0].ToInteraction(CustomerId) : null;
+    public IReadOnlyList<Interaction> Recent => ToInteractions();
+    public Interaction? Last => _recentCount > 0 ? _recent[0].ToInteraction(CustomerId) : null;
 
     /// <summary>True when every interaction of the customer is in the recent window.</summary>
-    public bool IsComplete => _recent.Count == TotalContacts;
+    public bool IsComplete => _recentCount == TotalContacts;
 
     /// <summary>True when every interaction with startedAt &gt; <paramref name="sinceExclusive"/> is in the recent window.</summary>
-    public bool Covers(DateTime sinceExclusive) => IsComplete || _recent[^1].StartedAt <= sinceExclusive;
+    public bool Covers(DateTime sinceExclusive) => IsComplete || _recent[_recentCount - 1].StartedAt <= sinceExclusive;
 
     public bool Contains(string interactionId) =>
         WindowEntry.TryParseId(interactionId, out var high, out var low) && Contains(high, low); // else never recorded
@@ -51,8 +52,8 @@ public sealed class CustomerHistory
     /// <summary>Whether the window holds the interaction whose identity hash is (<paramref name="high"/>, <paramref name="low"/>).</summary>
     public bool Contains(ulong high, ulong low)
     {
-        foreach (var entry in _recent)
-            if (entry.HasId(high, low))
+        for (var i = 0; i < _recentCount; i++)
+            if (_recent[i].HasId(high, low))
                 return true;
         return false;
     }
@@ -63,7 +64,7 @@ public sealed class CustomerHistory
     /// a source id may come back with another startedAt, so it is checked whenever the window is partial.
     /// </summary>
     public bool MayHaveLoggedElsewhere(Interaction interaction) =>
-        !IsComplete && (interaction.SourceId is not null || interaction.StartedAt <= _recent[^1].StartedAt);
+        !IsComplete && (interaction.SourceId is not null || interaction.StartedAt <= _recent[_recentCount - 1].StartedAt);
 
     /// <summary>Adds a new interaction and returns the log position assigned to it.</summary>
     public int Record(Interaction interaction)
@@ -97,22 +98,50 @@ public sealed class CustomerHistory
             _phonesText = string.Join(',', _phones);
         }
 
-        var index = _recent.BinarySearch(entry, WindowOrder);
-        if (index < 0)
-            index = ~index;
+        var index = InsertionPoint(entry);
         if (index >= _capacity)
             return; // older than everything the full window holds: counted, not kept
-        _recent.Insert(index, entry);
-        if (_recent.Count > _capacity)
-            _recent.RemoveAt(_recent.Count - 1);
+        if (_recentCount < _capacity)
+        {
+            if (_recentCount == _recent.Length)
+                Array.Resize(ref _recent, Math.Min(_capacity, _recentCount + Math.Max(4, _recentCount / 2)));
+            _recentCount++;
+        }
+        // Full window: the oldest entry falls off the end.
+        Array.Copy(_recent, index, _recent, index + 1, _recentCount - 1 - index);
+        _recent[index] = entry;
+    }
+
+    /// <summary>Where <paramref name="entry"/> goes in the newest-first window (after any equal entry).</summary>
+    private int InsertionPoint(WindowEntry entry)
+    {
+        int low = 0, high = _recentCount;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (WindowEntry.NewestFirst(_recent[middle], entry) <= 0)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+        return low;
+    }
+
+    private List<Interaction> ToInteractions()
+    {
+        var interactions = new List<Interaction>(_recentCount);
+        for (var i = 0; i < _recentCount; i++)
+            interactions.Add(_recent[i].ToInteraction(CustomerId));
+        return interactions;
     }
 
     /// <summary>Contacts with since &lt; startedAt &lt;= until, from the window; call only when <see cref="Covers"/>.</summary>
     public int Count(DateTime sinceExclusive, DateTime untilInclusive, Channel? channel)
     {
         var count = 0;
-        foreach (var entry in _recent)
+        for (var i = 0; i < _recentCount; i++)
         {
+            var entry = _recent[i];
             if (entry.StartedAt <= sinceExclusive)
                 break;
             if (entry.StartedAt <= untilInclusive && (channel is null || entry.Channel == channel))
@@ -128,8 +157,9 @@ public sealed class CustomerHistory
     public (List<Interaction> Entries, bool Exact) Page(Channel? channel, int limit, InteractionCursor? after)
     {
         var entries = new List<Interaction>(Math.Min(limit, 32));
-        foreach (var entry in _recent)
+        for (var i = 0; i < _recentCount; i++)
         {
+            var entry = _recent[i];
             if (after is not null && entry.CompareTo(after.StartedAt, after.Id) >= 0)
                 continue;
             if (channel is not null && entry.Channel != channel)
@@ -172,7 +202,7 @@ public sealed class CustomerHistory
         Phones = [.. _phones],
         FirstContactAt = FirstContactAt,
         ChannelCounts = (int[])_channelCounts.Clone(),
-        Recent = _recent.ConvertAll(e => e.ToInteraction(CustomerId)),
+        Recent = ToInteractions(),
     };
 
     public static CustomerHistory FromSnapshot(string customerId, int capacity, CustomerSnapshot snapshot)
@@ -190,9 +220,8 @@ public sealed class CustomerHistory
             history._channelCounts[c] = snapshot.ChannelCounts[c];
         history.TotalContacts = history._channelCounts.Sum();
         // A lowered capacity keeps the newest; the snapshot is already in order.
-        history._recent.AddRange(snapshot.Recent.Take(capacity).Select(WindowEntry.From));
+        history._recent = [.. snapshot.Recent.Take(capacity).Select(WindowEntry.From)];
+        history._recentCount = history._recent.Length;
         return history;
     }
-
-    private static readonly Comparer<WindowEntry> WindowOrder = Comparer<WindowEntry>.Create(WindowEntry.NewestFirst);
 }
