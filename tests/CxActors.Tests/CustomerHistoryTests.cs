@@ -202,6 +202,24 @@ public sealed class CustomerHistoryTests
     }
 
     [Fact]
+    public void Phones_are_kept_once_each_in_first_seen_order_and_survive_a_snapshot()
+    {
+        var history = new CustomerHistory(Customer, capacity: 5);
+        history.Record(Make(Customer, Channel.Phone, Utc(2024, 2, 1), phone: "71999990000"));
+        Assert.Equal("71999990000", history.ToCustomerRow().Phones);
+        history.Record(Make(Customer, Channel.Phone, Utc(2024, 2, 2), phone: "11988887777"));
+        history.Record(Make(Customer, Channel.Phone, Utc(2024, 2, 3), phone: "71999990000"));
+        history.Record(Make(Customer, Channel.Chat, Utc(2024, 2, 4)));
+
+        Assert.Equal(["71999990000", "11988887777"], history.Phones);
+        Assert.Equal("71999990000,11988887777", history.ToCustomerRow().Phones);
+        var restored = CustomerHistory.FromSnapshot(Customer, 5, history.ToSnapshot());
+        Assert.Equal(["71999990000", "11988887777"], restored.Phones);
+        Assert.Equal("71999990000,11988887777", restored.ToCustomerRow().Phones);
+        Assert.Empty(new CustomerHistory(Customer, 5).Phones);
+    }
+
+    [Fact]
     public void Entries_starting_together_are_ordered_by_id_as_the_table_orders_them()
     {
         var history = new CustomerHistory(Customer, capacity: 10);

@@ -16,8 +16,10 @@ public sealed class CustomerHistory
     // beats any tree or hash set on both speed and memory (and a List's own object).
     private WindowEntry[] _recent = [];
     private int _recentCount;
-    private readonly List<string> _phones = [];
-    // The customers row's phones column, joined once per change rather than once per append.
+    // Exact-size: most customers have one phone or none, and a new phone is rare next to a new interaction.
+    private string[] _phones = [];
+    // The customers row's phones column, joined once per change rather than once per append (the phone itself
+    // when there is one).
     private string? _phonesText;
 
     public CustomerHistory(string customerId, int capacity)
@@ -92,10 +94,10 @@ public sealed class CustomerHistory
             Name = interaction.Name;
             NameAt = interaction.StartedAt;
         }
-        if (interaction.Phone is not null && !_phones.Contains(interaction.Phone))
+        if (interaction.Phone is not null && Array.IndexOf(_phones, interaction.Phone) < 0)
         {
-            _phones.Add(interaction.Phone);
-            _phonesText = string.Join(',', _phones);
+            _phones = [.. _phones, interaction.Phone];
+            _phonesText = PhonesText(_phones);
         }
 
         var index = InsertionPoint(entry);
@@ -111,6 +113,13 @@ public sealed class CustomerHistory
         Array.Copy(_recent, index, _recent, index + 1, _recentCount - 1 - index);
         _recent[index] = entry;
     }
+
+    private static string? PhonesText(string[] phones) => phones.Length switch
+    {
+        0 => null,
+        1 => phones[0],
+        _ => string.Join(',', phones),
+    };
 
     /// <summary>Where <paramref name="entry"/> goes in the newest-first window (after any equal entry).</summary>
     private int InsertionPoint(WindowEntry entry)
@@ -214,8 +223,8 @@ public sealed class CustomerHistory
             NameAt = snapshot.NameAt,
             FirstContactAt = snapshot.FirstContactAt,
         };
-        history._phones.AddRange(snapshot.Phones);
-        history._phonesText = history._phones.Count == 0 ? null : string.Join(',', history._phones);
+        history._phones = [.. snapshot.Phones];
+        history._phonesText = PhonesText(history._phones);
         for (var c = 0; c < history._channelCounts.Length && c < snapshot.ChannelCounts.Length; c++)
             history._channelCounts[c] = snapshot.ChannelCounts[c];
         history.TotalContacts = history._channelCounts.Sum();
