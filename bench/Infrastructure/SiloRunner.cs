@@ -122,13 +122,14 @@ public sealed class SiloRunner : IAsyncDisposable
 
     /// <summary>
     /// A port nothing listens on, from below the kernel's ephemeral range (32768 up on Linux): a port from that range
-    /// is free only until the silo binds it, and meanwhile any outgoing connection may be given it.
+    /// is free only until the silo binds it, and meanwhile any outgoing connection may be given it. 6000-11999 also
+    /// stays below the ports Orleans' TestCluster reserves (12000 up), like the tests' silos.
     /// </summary>
     public static int FreePort()
     {
         while (true)
         {
-            var port = 12000 + (int)((uint)Interlocked.Increment(ref _portCursor) % 10000);
+            var port = 6000 + (int)((uint)Interlocked.Increment(ref _portCursor) % 6000);
             try
             {
                 using var listener = new TcpListener(IPAddress.Loopback, port);
@@ -142,5 +143,5 @@ public sealed class SiloRunner : IAsyncDisposable
         }
     }
 
-    private static int _portCursor = Environment.ProcessId * 97 % 10000;
+    private static int _portCursor = Environment.ProcessId * 97 % 6000;
 }

@@ -86,7 +86,11 @@ public sealed class SiloProcess : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
+            {
+                // Without a timeout this also waits for the redirected output to be delivered: its last line says why.
+                _process.WaitForExit();
                 throw new InvalidOperationException($"silo exited with {_process.ExitCode}:\n{Output}");
+            }
             try
             {
                 using var response = await Http.GetAsync("/health");
@@ -148,7 +152,8 @@ public sealed class SiloProcess : IAsyncDisposable
     /// A port no other test of this process has been given and nothing listens on. Ports come from below the
     /// kernel's ephemeral range: a port taken from that range (bind to 0) is free only until the silo binds it, and
     /// meanwhile any outgoing connection of a parallel test (MySQL pools open many) may be given it as its local
-    /// port. 12000-21999 also stays clear of Orleans' TestCluster allocator, which starts higher.
+    /// port. Orleans' TestCluster (also started by these tests) reserves gateways in 12000-21999 and silos in
+    /// 22300-29999 and binds them only later, so this range lies below both: 6000-11999.
     /// </summary>
     public static int FreePort()
     {
@@ -168,8 +173,8 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    private const int FirstTestPort = 12000;
-    private const int TestPortCount = 10000;
+    private const int FirstTestPort = 6000;
+    private const int TestPortCount = 6000;
 
     // Each test process starts at its own offset, so parallel test runs on one machine rarely probe the same ports.
     private static int _portCursor = Environment.ProcessId * 97 % TestPortCount;
