@@ -220,6 +220,34 @@ public sealed class CustomerHistoryTests
     }
 
     [Fact]
+    public void A_window_restored_at_a_raised_capacity_keeps_no_gap_and_says_what_it_does_not_cover()
+    {
+        var history = new CustomerHistory(Customer, capacity: 3);
+        foreach (var day in Enumerable.Range(1, 10))
+            history.Record(At(day));
+        var restored = CustomerHistory.FromSnapshot(Customer, 5, history.ToSnapshot());
+
+        // Days 1-7 are only in the table: a later arrival older than day 8 cannot join the window without a gap.
+        restored.Record(Make(Customer, Channel.Chat, Utc(2024, 1, 2, 12)));
+        Assert.Equal([Utc(2024, 1, 10), Utc(2024, 1, 9), Utc(2024, 1, 8)], restored.Recent.Select(i => i.StartedAt));
+        Assert.Equal(11, restored.TotalContacts);
+        Assert.False(restored.Covers(Utc(2024, 1, 2, 12)));
+        Assert.True(restored.MayHaveLoggedElsewhere(At(5)));
+
+        // A newer one does join: the window is partial without being full.
+        restored.Record(At(11));
+        Assert.Equal([Utc(2024, 1, 11), Utc(2024, 1, 10), Utc(2024, 1, 9), Utc(2024, 1, 8)], restored.Recent.Select(i => i.StartedAt));
+        Assert.True(restored.Covers(Utc(2024, 1, 8)));
+        Assert.False(restored.Covers(Utc(2024, 1, 7)));
+        Assert.Equal(3, restored.Count(Utc(2024, 1, 8), Utc(2024, 1, 31), null));
+        Assert.True(restored.MayHaveLoggedElsewhere(At(8)));
+        Assert.False(restored.MayHaveLoggedElsewhere(At(12)));
+        var (page, exact) = restored.Page(null, 10, null);
+        Assert.Equal(4, page.Count);
+        Assert.False(exact);
+    }
+
+    [Fact]
     public void Entries_starting_together_are_ordered_by_id_as_the_table_orders_them()
     {
         var history = new CustomerHistory(Customer, capacity: 10);

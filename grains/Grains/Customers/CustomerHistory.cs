@@ -85,6 +85,7 @@ public sealed class CustomerHistory
     private void Apply(Interaction interaction)
     {
         var entry = WindowEntry.From(interaction); // first: a malformed id changes nothing
+        var windowWasComplete = IsComplete;
         TotalContacts++;
         _channelCounts[(int)interaction.Channel]++;
         if (FirstContactAt is null || interaction.StartedAt < FirstContactAt)
@@ -100,9 +101,12 @@ public sealed class CustomerHistory
             _phonesText = PhonesText(_phones);
         }
 
+        // The window is always the newest entries with none missing between them. An entry older than all of a
+        // partial window's may be older than some left out (a full window, or one restored at a raised capacity):
+        // counted, not kept.
         var index = InsertionPoint(entry);
-        if (index >= _capacity)
-            return; // older than everything the full window holds: counted, not kept
+        if (index >= _capacity || (index == _recentCount && !windowWasComplete))
+            return;
         if (_recentCount < _capacity)
         {
             if (_recentCount == _recent.Length)

@@ -28,6 +28,8 @@ internal static class TextPool
             return Unpooled;
         if (Codes.TryGetValue(value, out var code))
             return code;
+        if (Volatile.Read(ref _count) > MaxEntries)
+            return Unpooled; // full for good: no lock for every new value from then on
         lock (Growing)
         {
             if (Codes.TryGetValue(value, out code))

@@ -39,7 +39,17 @@ internal sealed class WindowEntry
         _rare = _agent == TextPool.Unpooled || _status == TextPool.Unpooled || _queue == TextPool.Unpooled
             || _classification == TextPool.Unpooled || _subClassification == TextPool.Unpooled
             || _source == TextPool.Unpooled || _sourceDetail == TextPool.Unpooled
-            ? new RareTexts(i)
+            ? new RareTexts
+            {
+                Agent = Unpooled(_agent, i.Agent),
+                Status = Unpooled(_status, i.Status),
+                Queue = Unpooled(_queue, i.Queue),
+                Classification = Unpooled(_classification, i.Classification),
+                SubClassification = Unpooled(_subClassification, i.SubClassification),
+                FeedbackComment = i.FeedbackComment,
+                Source = Unpooled(_source, i.Source),
+                SourceDetail = Unpooled(_sourceDetail, i.SourceDetail),
+            }
             : i.FeedbackComment;
         _feedbackScore = i.FeedbackScore ?? None;
         _waitSeconds = i.WaitSeconds ?? None;
@@ -102,17 +112,22 @@ internal sealed class WindowEntry
 
     private static string? Text(ushort code, string? unpooled) => code == TextPool.Unpooled ? unpooled : TextPool.TextOf(code);
 
-    /// <summary>The texts of an entry when one of them could not be pooled (too long, or the pool is full).</summary>
-    private sealed class RareTexts(Interaction i)
+    private static string? Unpooled(ushort code, string? text) => code == TextPool.Unpooled ? text : null;
+
+    /// <summary>
+    /// The texts of an entry that could not be pooled (too long, or the pool is full), with its feedback comment; a
+    /// pooled text is null here, so that this entry does not keep its own copy alive.
+    /// </summary>
+    private sealed class RareTexts
     {
-        public string? Agent { get; } = i.Agent;
-        public string? Status { get; } = i.Status;
-        public string? Queue { get; } = i.Queue;
-        public string? Classification { get; } = i.Classification;
-        public string? SubClassification { get; } = i.SubClassification;
-        public string? FeedbackComment { get; } = i.FeedbackComment;
-        public string Source { get; } = i.Source;
-        public string? SourceDetail { get; } = i.SourceDetail;
+        public string? Agent { get; init; }
+        public string? Status { get; init; }
+        public string? Queue { get; init; }
+        public string? Classification { get; init; }
+        public string? SubClassification { get; init; }
+        public string? FeedbackComment { get; init; }
+        public string? Source { get; init; }
+        public string? SourceDetail { get; init; }
     }
 
     /// <summary>
