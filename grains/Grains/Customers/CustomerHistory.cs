@@ -34,7 +34,7 @@ public sealed class CustomerHistory
     public int LogPosition { get; private set; }
     public string? Name { get; private set; }
     private DateTime? NameAt { get; set; }
-    public IReadOnlyList<string> Phones => _phones;
+    public IReadOnlyList<string> Phones => Array.AsReadOnly(_phones);
     public DateTime? FirstContactAt { get; private set; }
     public int TotalContacts { get; private set; }
     public int CountOn(Channel channel) => _channelCounts[(int)channel];
