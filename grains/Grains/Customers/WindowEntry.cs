@@ -156,19 +156,26 @@ internal sealed class WindowEntry
         return Math.Sign(((ReadOnlySpan<char>)hex).SequenceCompareTo(id));
     }
 
+    /// <summary>Reads 32 lowercase hex digits (what <see cref="InteractionIdentity"/> produces) in one pass.</summary>
     public static bool TryParseId(string id, out ulong high, out ulong low)
     {
         high = low = 0;
         if (id.Length != 32)
             return false;
-        foreach (var c in id)
-            if (c is not ((>= '0' and <= '9') or (>= 'a' and <= 'f')))
+        for (var i = 0; i < 32; i++)
+        {
+            var c = id[i];
+            var nibble = c is >= '0' and <= '9' ? c - '0' : c is >= 'a' and <= 'f' ? c - 'a' + 10 : -1;
+            if (nibble < 0)
+            {
+                high = low = 0;
                 return false;
-        Span<byte> bytes = stackalloc byte[16];
-        if (Convert.FromHexString(id, bytes, out _, out _) != System.Buffers.OperationStatus.Done)
-            return false;
-        high = BinaryPrimitives.ReadUInt64BigEndian(bytes);
-        low = BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]);
+            }
+            if (i < 16)
+                high = high << 4 | (uint)nibble;
+            else
+                low = low << 4 | (uint)nibble;
+        }
         return true;
     }
 }
