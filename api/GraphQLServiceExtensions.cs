@@ -1,6 +1,7 @@
 using CxActors.Api.Data;
 using CxActors.Api.Http;
 using CxActors.Api.Schema;
+using CxActors.Database;
 using GraphQL.Execution;
 using GraphQL.Validation.Complexity;
 using Microsoft.Extensions.Configuration;
@@ -21,7 +22,8 @@ public static class GraphQLServiceExtensions
     {
         services.AddOptions<GraphQLApiOptions>().Bind(configuration.GetSection(GraphQLApiOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => new ReportingStore(ConnectionString(configuration)));
+        services.AddCxDatabase(configuration);
+        services.AddSingleton<ReportingStore>();
         services.AddSingleton<CxGraphServices>();
         services.AddScoped<CustomerLoader>();
         services.AddSingleton<GraphiQLAssets>();
@@ -56,12 +58,6 @@ public static class GraphQLServiceExtensions
         return new FieldComplexityResult(1, Math.Clamp(first, 1, Paging.MaxFirst));
     }
 
-    /// <summary>The connection string the silo uses: Storage:ConnectionString, else ConnectionStrings:Cx.</summary>
-    private static string ConnectionString(IConfiguration configuration) =>
-        configuration["Storage:ConnectionString"] is { Length: > 0 } storage ? storage
-        : configuration.GetConnectionString("Cx") is { Length: > 0 } cx ? cx
-        : throw new InvalidOperationException("ConnectionStrings:Cx is not set (environment variable ConnectionStrings__Cx).");
-
     /// <summary>A resolver's unexpected exception is logged in full; the client gets a fixed message and code.</summary>
     private static void MaskAndLog(UnhandledExceptionContext context)
     {
@@ -76,14 +72,8 @@ public static class GraphQLServiceExtensions
         }
         var logger = context.ExecutionOptions.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger("CxActors.Api.GraphQL");
         logger?.LogError(context.OriginalException, "GraphQL {Path} failed", context.FieldContext?.Path is { } path ? string.Join('.', path) : "request");
-        context.Exception = IsUnavailable(context.OriginalException) ? new ServiceUnavailableException() : new InternalServerErrorException();
+        context.Exception = StorageFailures.IsUnavailable(context.OriginalException) ? new ServiceUnavailableException() : new InternalServerErrorException();
         context.ErrorMessage = context.Exception.Message;
     }
 
-    private static bool IsUnavailable(Exception ex) => ex switch
-    {
-        CustomerUnavailableException or MySqlConnector.MySqlException or TimeoutException => true,
-        AggregateException { InnerException: { } inner } => IsUnavailable(inner),
-        _ => false,
-    };
 }

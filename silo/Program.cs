@@ -1,25 +1,24 @@
 using CxActors;
 using CxActors.Api;
 using CxActors.Api.Http;
-using CxActors.Silo;
-using CxActors.Silo.Ingest;
-using CxActors.Storage;
+using CxActors.Database;
+using CxActors.Ingest.Pipeline;
+using CxActors.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-// Every MySQL user in the silo (storage, clustering, log, ingest, GraphQL) reads this one connection string.
-builder.Configuration["ConnectionStrings:Cx"] = CxActorsSiloExtensions.ConnectionString(builder.Configuration);
-
-// The schema (Orleans' tables included) must exist before the silo joins the cluster.
-await SchemaMigrator.ApplyWithRetryAsync(CxActorsSiloExtensions.ConnectionString(builder.Configuration), logger: null, CancellationToken.None);
+builder.AddServiceDefaults();
 
 builder.UseOrleans(silo => silo
     .UseCxClustering(builder.Configuration)
     .AddCxActors(builder.Configuration));
-builder.Services.AddIngest(builder.Configuration);
+builder.Services.AddIngestPipeline(builder.Configuration);
 builder.Services.AddCxGraphQL(builder.Configuration);
+builder.Services.AddHealthChecks()
+    .AddCheck<MySqlReadyCheck>("mysql", tags: [ServiceDefaultsExtensions.ReadyTag])
+    .AddCheck<SiloActiveCheck>("silo", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
 var app = builder.Build();
-app.MapHealth();
+app.MapDefaultEndpoints();
 app.MapIngestApi();
 app.MapGraphQLApi();
 await app.RunAsync();

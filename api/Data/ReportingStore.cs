@@ -1,4 +1,5 @@
 using System.Text;
+using CxActors.Database;
 using MySqlConnector;
 
 namespace CxActors.Api.Data;
@@ -10,7 +11,7 @@ public sealed record CustomerContacts(string CustomerId, int Contacts);
 /// The fleet-wide questions, read from the reporting tables with indexed queries (never by activating grains),
 /// and the phone links that let <c>customer(id:)</c> accept a phone number.
 /// </summary>
-public sealed class ReportingStore(string connectionString)
+public sealed class ReportingStore(CxDataSources dataSources)
 {
     /// <summary>
     /// Customers with contacts in since &lt; started_at &lt;= until (optionally on one channel), most contacts first,
@@ -86,22 +87,10 @@ public sealed class ReportingStore(string connectionString)
     /// <summary>The customers these phone numbers (digits only) are linked to, in one round trip.</summary>
     public async Task<Dictionary<string, string>> CustomersByPhoneAsync(IReadOnlyList<string> phones, CancellationToken cancellationToken)
     {
-        var links = new Dictionary<string, string>(StringComparer.Ordinal);
         if (phones.Count == 0)
-            return links;
-        var sql = new StringBuilder("SELECT phone, customer_id FROM customer_phones WHERE phone IN (");
+            return new Dictionary<string, string>(StringComparer.Ordinal);
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = new MySqlCommand { Connection = connection };
-        for (var i = 0; i < phones.Count; i++)
-        {
-            sql.Append(i == 0 ? "?" : ",?");
-            command.Parameters.Add(new MySqlParameter { Value = phones[i] });
-        }
-        command.CommandText = sql.Append(')').ToString();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            links[reader.GetString(0)] = reader.GetString(1);
-        return links;
+        return await PhoneLinks.ReadAsync(connection, phones, cancellationToken);
     }
 
     private static void AddWindow(MySqlCommand command, DateTime sinceExclusive, DateTime untilInclusive, Channel? channel)
@@ -112,18 +101,6 @@ public sealed class ReportingStore(string connectionString)
             command.Parameters.AddWithValue("@channel", c.ToCode());
     }
 
-    private async Task<MySqlConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new MySqlConnection(connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    private async Task<MySqlConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await dataSources.Reads.OpenConnectionAsync(cancellationToken);
 }

@@ -1,10 +1,16 @@
+using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using CxActors.Customers;
+using CxActors.Database;
 using CxActors.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using MySqlConnector;
+using Orleans.Clustering.AdoNet;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace CxActors;
 
@@ -19,28 +25,36 @@ public static class CxActorsSiloExtensions
     public const string ServiceId = "cxactors";
 
     /// <summary>
-    /// The customer grains, their MySQL-backed snapshots and the interaction log writer.
+    /// The customer grains, their MySQL-backed snapshots, the interaction log writer and the schema start-up step.
     /// Clustering is left to the caller (MySQL membership in the silo host, in-memory in the test cluster).
     /// </summary>
     public static ISiloBuilder AddCxActors(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var connectionString = ConnectionString(configuration);
         DbProviderFactories.RegisterFactory(MySqlInvariant, MySqlConnectorFactory.Instance);
+        var services = silo.Services;
+        services.AddCxDatabase(configuration);
 
-        silo.AddAdoNetGrainStorage(CustomerGrain.StorageName, options =>
-        {
-            options.Invariant = MySqlInvariant;
-            options.ConnectionString = connectionString;
-        });
+        silo.AddAdoNetGrainStorage(CustomerGrain.StorageName, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
+            options.Configure<CxDataSources>((o, dataSources) =>
+            {
+                o.Invariant = MySqlInvariant;
+                o.ConnectionString = dataSources.OrleansConnectionString;
+            }));
         silo.UseSystemTextJsonGrainStorageSerializer();
 
-        var services = silo.Services;
-        services.AddOptions<CxStorageOptions>()
-            .Bind(configuration.GetSection(CxStorageOptions.Section))
-            .Configure(o => o.ConnectionString = string.IsNullOrEmpty(o.ConnectionString) ? connectionString : o.ConnectionString);
-        services.AddOptions<CustomerHistoryOptions>().Bind(configuration.GetSection(CustomerHistoryOptions.Section));
-        var history = configuration.GetSection(CustomerHistoryOptions.Section).Get<CustomerHistoryOptions>() ?? new CustomerHistoryOptions();
-        silo.Configure<Orleans.Configuration.GrainCollectionOptions>(o => o.CollectionAge = history.IdleDeactivation);
+        services.AddOptions<InteractionLogOptions>()
+            .Bind(configuration.GetSection(InteractionLogOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<CustomerHistoryOptions>()
+            .Bind(configuration.GetSection(CustomerHistoryOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<GrainCollectionOptions>()
+            .Configure<IOptions<CustomerHistoryOptions>>((o, history) => o.CollectionAge = history.Value.IdleDeactivation);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ServerLimits>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaStartup>();
         services.AddSingleton<InteractionLog>();
         services.AddHostedService(sp => sp.GetRequiredService<InteractionLog>());
         services.AddSingleton<InteractionHistoryReader>();
@@ -53,21 +67,23 @@ public static class CxActorsSiloExtensions
     public static ISiloBuilder UseCxClustering(this ISiloBuilder silo, IConfiguration configuration)
     {
         DbProviderFactories.RegisterFactory(MySqlInvariant, MySqlConnectorFactory.Instance);
-        var orleans = configuration.GetSection("Orleans");
-        silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
+        silo.Services.AddCxDatabase(configuration);
+        // Endpoints are needed while the silo is being built, before options can be resolved: read and check them here.
+        var endpoint = configuration.GetSection(SiloEndpointOptions.Section).Get<SiloEndpointOptions>() ?? new SiloEndpointOptions();
+        Validator.ValidateObject(endpoint, new ValidationContext(endpoint), validateAllProperties: true);
+        silo.Configure<ClusterOptions>(o =>
         {
-            o.ClusterId = orleans["ClusterId"] ?? "cx";
+            o.ClusterId = endpoint.ClusterId;
             o.ServiceId = ServiceId;
         });
-        silo.UseAdoNetClustering(o =>
-        {
-            o.Invariant = MySqlInvariant;
-            o.ConnectionString = ConnectionString(configuration);
-        });
-        var siloPort = orleans.GetValue("SiloPort", 11111);
-        var gatewayPort = orleans.GetValue("GatewayPort", 30000);
-        var advertised = AdvertisedAddress(orleans["AdvertisedIP"]);
-        silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: orleans.GetValue("ListenOnAnyHostAddress", false));
+        silo.UseAdoNetClustering((OptionsBuilder<AdoNetClusteringSiloOptions> options) =>
+            options.Configure<CxDataSources>((o, dataSources) =>
+            {
+                o.Invariant = MySqlInvariant;
+                o.ConnectionString = dataSources.OrleansConnectionString;
+            }));
+        silo.ConfigureEndpoints(AdvertisedAddress(endpoint.AdvertisedIP), endpoint.SiloPort, endpoint.GatewayPort,
+            listenOnAnyHostAddress: endpoint.ListenOnAnyHostAddress);
         return silo;
     }
 
@@ -75,31 +91,13 @@ public static class CxActorsSiloExtensions
     /// The address other silos reach this one on: a literal IP, or "auto" for this host's first IPv4 address
     /// (containers, where every replica has its own address and one configuration).
     /// </summary>
-    private static System.Net.IPAddress AdvertisedAddress(string? configured)
+    private static System.Net.IPAddress AdvertisedAddress(string configured)
     {
         if (!string.Equals(configured, "auto", StringComparison.OrdinalIgnoreCase))
-            return System.Net.IPAddress.Parse(string.IsNullOrWhiteSpace(configured) ? "127.0.0.1" : configured);
+            return System.Net.IPAddress.TryParse(configured, out var address) ? address
+                : throw new ValidationException($"Orleans:AdvertisedIP must be an IP address or 'auto'; got '{configured}'.");
         return System.Net.Dns.GetHostAddresses(System.Net.Dns.GetHostName())
             .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a))
             ?? System.Net.IPAddress.Loopback;
-    }
-
-    public static string ConnectionString(IConfiguration configuration) =>
-        configuration.GetConnectionString("Cx") is { Length: > 0 } cs
-            ? WithoutPoolReset(cs)
-            : throw new InvalidOperationException("ConnectionStrings:Cx is not set (environment variable ConnectionStrings__Cx).");
-
-    /// <summary>
-    /// MySqlConnector resets a pooled connection's session on every reuse, one server round trip per open; under
-    /// load that was a quarter of a million resets per million interactions. Nothing here leaves session state
-    /// behind (isolation levels are set per transaction), so pooled connections are reused as they are, unless
-    /// the configured string says otherwise.
-    /// </summary>
-    public static string WithoutPoolReset(string connectionString)
-    {
-        if (connectionString.Contains("ConnectionReset", StringComparison.OrdinalIgnoreCase)
-            || connectionString.Contains("Connection Reset", StringComparison.OrdinalIgnoreCase))
-            return connectionString;
-        return new MySqlConnectionStringBuilder(connectionString) { ConnectionReset = false }.ConnectionString;
     }
 }

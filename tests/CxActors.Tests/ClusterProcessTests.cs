@@ -15,7 +15,7 @@ public sealed class ClusterProcessTests
         var starting = new[] { SiloProcess.StartAsync(db.ConnectionString), SiloProcess.StartAsync(db.ConnectionString) };
         await using var first = await starting[0];
         await using var second = await starting[1];
-        Assert.Equal(CxActors.Storage.SchemaMigrator.EmbeddedScripts().Count, await db.ScalarAsync<int>("SELECT COUNT(*) FROM schema_version"));
+        Assert.Equal(CxActors.Database.SchemaMigrator.EmbeddedScripts().Count, await db.ScalarAsync<int>("SELECT COUNT(*) FROM schema_version"));
 
         var customer = Interactions.NewCustomer();
         var records = Enumerable.Range(0, 6)

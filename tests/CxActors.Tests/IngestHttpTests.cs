@@ -132,20 +132,25 @@ public sealed class IngestHttpTests(IngestSiloFixture fixture) : IClassFixture<I
     }
 
     [Theory]
-    [InlineData("/ingest/email", "text/plain", "a,b\n", 415)]
-    [InlineData("/ingest/phone", "text/csv", "[]", 415)]
-    [InlineData("/ingest/fax", "text/csv", "a\n", 404)]
-    [InlineData("/ingest/interactions", "application/json", "{\"customer\": ", 400)]
-    [InlineData("/ingest/interactions", "application/json", "hello", 400)]
-    [InlineData("/ingest/whatsapp", "text/csv", "Semana,Finalizado?\n1,Sim\n", 400)]
-    public async Task A_body_that_cannot_be_taken_gets_a_4xx_with_a_reason(string path, string contentType, string body, int expected)
+    [InlineData("/ingest/email", "text/plain", "a,b\n", 415, "UNSUPPORTED_MEDIA_TYPE")]
+    [InlineData("/ingest/phone", "text/csv", "[]", 415, "UNSUPPORTED_MEDIA_TYPE")]
+    [InlineData("/ingest/fax", "text/csv", "a\n", 404, "UNKNOWN_CHANNEL")]
+    [InlineData("/ingest/interactions", "application/json", "{\"customer\": ", 400, "MALFORMED_BODY")]
+    [InlineData("/ingest/interactions", "application/json", "hello", 400, "MALFORMED_BODY")]
+    [InlineData("/ingest/whatsapp", "text/csv", "Semana,Finalizado?\n1,Sim\n", 400, "MALFORMED_BODY")]
+    public async Task A_body_that_cannot_be_taken_gets_a_4xx_with_a_reason(string path, string contentType, string body, int expected, string code)
     {
         using var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
         using var response = await Http.PostAsync(path, content);
         Assert.Equal(expected, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var answer = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-        Assert.False(string.IsNullOrWhiteSpace(answer.GetProperty("error").GetString()));
+        Assert.False(string.IsNullOrWhiteSpace(answer.GetProperty("detail").GetString()));
+        Assert.Equal(code, answer.GetProperty("code").GetString());
+        Assert.Equal(expected, answer.GetProperty("status").GetInt32());
+        // The request id in the body is the one in the header, so a client's report finds the log line.
+        Assert.Equal(response.Headers.GetValues("X-Request-Id").Single(), answer.GetProperty("requestId").GetString());
     }
 
     [Fact]
@@ -155,7 +160,8 @@ public sealed class IngestHttpTests(IngestSiloFixture fixture) : IClassFixture<I
         Assert.True(Encoding.UTF8.GetByteCount(big) > IngestSiloFixture.MaxBodyBytes);
         var (status, answer) = await PostAsync("/ingest/email", big, "text/csv");
         Assert.Equal(413, status);
-        Assert.Contains("limit", answer.Error);
+        Assert.Contains("limit", answer.Detail);
+        Assert.Equal("BODY_TOO_LARGE", answer.Code);
     }
 
     [Fact]

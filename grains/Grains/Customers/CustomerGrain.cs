@@ -85,7 +85,7 @@ public sealed class CustomerGrain(
         foreach (var interaction in interactions)
         {
             if (!string.Equals(interaction.CustomerId, customerId, StringComparison.Ordinal))
-                throw new ArgumentException($"Interaction {interaction.Id} belongs to '{interaction.CustomerId}', not '{customerId}'.");
+                throw new ArgumentException($"Interaction {interaction.Id} belongs to another customer.");
             if (!WindowEntry.TryParseId(interaction.Id, out var high, out var low))
                 throw new ArgumentException($"Interaction id '{interaction.Id}' is not an identity hash.");
             if (seen is not null && !seen.Add(interaction.Id) || _history.Contains(high, low))
@@ -127,8 +127,9 @@ public sealed class CustomerGrain(
             // The live history is ahead of the log: never snapshot it, let a fresh activation rebuild.
             _stale = true;
             this.DeactivateOnIdle();
-            logger.LogWarning(ex, "Customer {CustomerId}: {Rows} interactions not logged; reloading", customerId, rows.Count);
-            throw new CustomerUnavailableException($"The interactions of '{customerId}' could not be stored: {ex.Message}. Nothing was acknowledged; retry.");
+            // Customer ids are e-mail addresses: never in a log line or an exception message.
+            logger.LogWarning(ex, "A customer's {Rows} interactions were not logged; its activation reloads", rows.Count);
+            throw new CustomerUnavailableException("The customer's interactions could not be stored now. Nothing was acknowledged; retry.");
         }
         finally
         {
@@ -169,7 +170,7 @@ public sealed class CustomerGrain(
     private void ThrowIfStale()
     {
         if (_stale)
-            throw new CustomerUnavailableException($"The history of '{_history.CustomerId}' is reloading; retry.");
+            throw new CustomerUnavailableException("The customer's history is reloading; retry.");
     }
 
     /// <summary>Writes the live history as the grain state when it holds only logged interactions.</summary>
@@ -189,7 +190,7 @@ public sealed class CustomerGrain(
         catch (Exception ex)
         {
             // The log holds everything; a failed snapshot only means a longer replay next activation.
-            logger.LogWarning(ex, "Customer {CustomerId}: snapshot not written", _history.CustomerId);
+            logger.LogWarning(ex, "A customer's snapshot was not written");
             if (ex is InconsistentStateException)
             {
                 _stale = true;

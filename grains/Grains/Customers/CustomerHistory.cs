@@ -17,6 +17,9 @@ public sealed class CustomerHistory
     private WindowEntry[] _recent = [];
     private int _recentCount;
     // Exact-size: most customers have one phone or none, and a new phone is rare next to a new interaction.
+    /// <summary>Phones kept in the profile and the customers row (20 phones of at most 32 digits fit its 1,024 characters).</summary>
+    public const int MaxPhones = 20;
+
     private string[] _phones = [];
     // The customers row's phones column, joined once per change rather than once per append (the phone itself
     // when there is one).
@@ -95,7 +98,9 @@ public sealed class CustomerHistory
             Name = interaction.Name;
             NameAt = interaction.StartedAt;
         }
-        if (interaction.Phone is not null && Array.IndexOf(_phones, interaction.Phone) < 0)
+        // A bounded summary: the first MaxPhones distinct phones in log order (the log keeps every record's phone), so
+        // no customer's row or memory can grow without end, and a replay rebuilds the same list.
+        if (interaction.Phone is not null && _phones.Length < MaxPhones && Array.IndexOf(_phones, interaction.Phone) < 0)
         {
             _phones = [.. _phones, interaction.Phone];
             _phonesText = PhonesText(_phones);

@@ -1,5 +1,5 @@
 using System.Text;
-using Microsoft.Extensions.Options;
+using CxActors.Database;
 using MySqlConnector;
 
 namespace CxActors.Storage;
@@ -9,13 +9,11 @@ namespace CxActors.Storage;
 /// answers that reach past the grain's recent window (old re-deliveries, old time windows, deep pages).
 /// Every query is on the customer's primary-key or (customer_id, started_at) index prefix.
 /// </summary>
-public sealed class InteractionHistoryReader(IOptions<CxStorageOptions> options)
+public sealed class InteractionHistoryReader(CxDataSources dataSources)
 {
     private const string Columns =
         "customer_seq, interaction_id, source_id, channel, started_at, ended_at, agent, status, queue, classification, " +
-        "sub_classification, feedback_score, feedback_comment, wait_seconds, handle_seconds, source, source_detail";
-
-    private readonly string _connectionString = options.Value.ConnectionString;
+        "sub_classification, feedback_score, feedback_comment, wait_seconds, handle_seconds, source, source_detail, phone, customer_name";
 
     /// <summary>The customer's logged rows after <paramref name="afterSeq"/>, in log order.</summary>
     public async Task<List<LoggedInteraction>> ReadLogAfterAsync(string customerId, int afterSeq, CancellationToken cancellationToken)
@@ -36,17 +34,10 @@ public sealed class InteractionHistoryReader(IOptions<CxStorageOptions> options)
         if (ids.Count == 0)
             return found;
         await using var connection = await OpenAsync(cancellationToken);
-        var sql = new StringBuilder("SELECT interaction_id FROM interactions WHERE customer_id = @customer AND interaction_id IN (");
-        var i = 0;
         await using var command = new MySqlCommand { Connection = connection };
-        foreach (var id in ids)
-        {
-            sql.Append(i == 0 ? "@id0" : $",@id{i}");
-            command.Parameters.AddWithValue($"@id{i}", id);
-            i++;
-        }
-        command.CommandText = sql.Append(')').ToString();
-        command.Parameters.AddWithValue("@customer", customerId);
+        command.Parameters.Add(new MySqlParameter { Value = customerId });
+        var sql = new StringBuilder("SELECT interaction_id FROM interactions WHERE customer_id = ? AND interaction_id IN (");
+        command.CommandText = SqlInList.Append(sql, command.Parameters, ids).Append(')').ToString();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             found.Add(reader.GetString(0));
@@ -92,12 +83,8 @@ public sealed class InteractionHistoryReader(IOptions<CxStorageOptions> options)
         return [.. (await ReadAsync(command, customerId, cancellationToken)).Select(r => r.Interaction)];
     }
 
-    private async Task<MySqlConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new MySqlConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
-    }
+    private async Task<MySqlConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await dataSources.Reads.OpenConnectionAsync(cancellationToken);
 
     private static async Task<List<LoggedInteraction>> ReadAsync(MySqlCommand command, string customerId, CancellationToken cancellationToken)
     {
@@ -125,6 +112,8 @@ public sealed class InteractionHistoryReader(IOptions<CxStorageOptions> options)
                 HandleSeconds = reader.IsDBNull(14) ? null : reader.GetInt32(14),
                 Source = reader.GetString(15),
                 SourceDetail = NullableString(reader, 16),
+                Phone = NullableString(reader, 17),
+                Name = NullableString(reader, 18),
             }));
         }
         return rows;

@@ -2,7 +2,7 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using CxActors.Database;
 using MySqlConnector;
 
 namespace CxActors.Storage;
@@ -17,12 +17,12 @@ public sealed class LogHeadLookup : BackgroundService
 {
     private const int MaxPerQuery = 1000;
     private readonly System.Threading.Channels.Channel<Request> _requests = System.Threading.Channels.Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly string _connectionString;
+    private readonly CxDataSources _dataSources;
     private readonly ILogger<LogHeadLookup> _logger;
 
-    public LogHeadLookup(IOptions<CxStorageOptions> options, ILogger<LogHeadLookup> logger)
+    public LogHeadLookup(CxDataSources dataSources, ILogger<LogHeadLookup> logger)
     {
-        _connectionString = options.Value.ConnectionString;
+        _dataSources = dataSources;
         _logger = logger;
     }
 
@@ -65,16 +65,10 @@ public sealed class LogHeadLookup : BackgroundService
 
     private async Task<Dictionary<string, int>> QueryAsync(List<string> customerIds)
     {
-        await using var connection = new MySqlConnection(_connectionString);
-        await connection.OpenAsync();
-        var sql = new StringBuilder("SELECT customer_id, MAX(customer_seq) FROM interactions WHERE customer_id IN (");
+        await using var connection = await _dataSources.Reads.OpenConnectionAsync();
         await using var command = new MySqlCommand { Connection = connection };
-        for (var i = 0; i < customerIds.Count; i++)
-        {
-            sql.Append(i == 0 ? "?" : ",?");
-            command.Parameters.Add(new MySqlParameter { Value = customerIds[i] });
-        }
-        command.CommandText = sql.Append(") GROUP BY customer_id").ToString();
+        var sql = new StringBuilder("SELECT customer_id, MAX(customer_seq) FROM interactions WHERE customer_id IN (");
+        command.CommandText = SqlInList.Append(sql, command.Parameters, customerIds).Append(") GROUP BY customer_id").ToString();
         var heads = new Dictionary<string, int>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())

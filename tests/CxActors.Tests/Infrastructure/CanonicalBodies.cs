@@ -7,7 +7,8 @@ namespace CxActors.Tests.Infrastructure;
 /// <summary>Canonical ingest bodies and their answers.</summary>
 public static class CanonicalBodies
 {
-    public sealed record IngestAnswer(int Accepted, int Duplicates, List<RejectionAnswer> Rejected, int RejectedCount, string? Error);
+    /// <summary>An ingest answer: the 200 body, or a problem details body (detail, code) that carries the same counts.</summary>
+    public sealed record IngestAnswer(int Accepted, int Duplicates, List<RejectionAnswer> Rejected, int RejectedCount, string? Detail, string? Code, string? RequestId);
     public sealed record RejectionAnswer(int Record, string Reason);
 
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);

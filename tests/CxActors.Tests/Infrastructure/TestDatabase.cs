@@ -1,3 +1,4 @@
+using CxActors.Database;
 using CxActors.Storage;
 using MySqlConnector;
 

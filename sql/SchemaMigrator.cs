@@ -1,22 +1,29 @@
 using System.Reflection;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
 
-namespace CxActors.Storage;
+namespace CxActors.Database;
 
 /// <summary>
 /// Applies the embedded <c>sql/*.sql</c> scripts in name order, each once per database, recorded in
-/// <c>schema_version</c>. A MySQL named lock serialises silos that start together; the scripts are
-/// idempotent as well, so a script interrupted half-way is simply applied again.
+/// <c>schema_version</c> with its SHA-256. A MySQL named lock serialises silos that start together. A script
+/// interrupted half-way is applied again from the start, so scripts are written to be re-runnable (CREATE ... IF NOT
+/// EXISTS; an ALTER that already happened is recognised by its error and skipped). An applied script whose text has
+/// changed since stops the start: an edit would never reach the databases that already ran it.
 /// </summary>
 public static class SchemaMigrator
 {
     private const string LockName = "cxactors.schema";
 
+    // Errors a statement of an interrupted script gives when it already ran: duplicate column, duplicate key name,
+    // can't drop a column or key that is already gone.
+    private static readonly HashSet<int> AlreadyAppliedErrors = [1060, 1061, 1091];
+
     public static async Task ApplyAsync(string connectionString, ILogger? logger, CancellationToken cancellationToken)
     {
-        var builder = new MySqlConnectionStringBuilder(connectionString) { AllowUserVariables = true };
+        var builder = new MySqlConnectionStringBuilder(connectionString) { AllowUserVariables = true, ConnectionTimeout = 5 };
         await using var connection = new MySqlConnection(builder.ConnectionString);
         await connection.OpenAsync(cancellationToken);
 
@@ -28,26 +35,36 @@ public static class SchemaMigrator
                 """
                 CREATE TABLE IF NOT EXISTS schema_version (
                     script     VARCHAR(200) NOT NULL PRIMARY KEY,
-                    applied_at DATETIME(3) NOT NULL
+                    applied_at DATETIME(3) NOT NULL,
+                    checksum   CHAR(64) CHARACTER SET ascii NULL COMMENT 'SHA-256 of the script as applied'
                 ) ENGINE = InnoDB
                 """, cancellationToken);
+            // Databases created before checksums were recorded.
+            if (await ScalarAsync<long?>(connection,
+                    "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'schema_version' AND column_name = 'checksum'",
+                    cancellationToken) == 0)
+                await ExecuteAsync(connection, "ALTER TABLE schema_version ADD COLUMN checksum CHAR(64) CHARACTER SET ascii NULL", cancellationToken);
 
-            var applied = new HashSet<string>(StringComparer.Ordinal);
-            await using (var command = new MySqlCommand("SELECT script FROM schema_version", connection))
+            var applied = new Dictionary<string, string?>(StringComparer.Ordinal);
+            await using (var command = new MySqlCommand("SELECT script, checksum FROM schema_version", connection))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
                 while (await reader.ReadAsync(cancellationToken))
-                    applied.Add(reader.GetString(0));
+                    applied[reader.GetString(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
 
             foreach (var (name, text) in EmbeddedScripts())
             {
-                if (applied.Contains(name))
+                var checksum = Checksum(text);
+                if (applied.TryGetValue(name, out var appliedChecksum))
+                {
+                    if (appliedChecksum is null)
+                        await RecordAsync(connection, "UPDATE schema_version SET checksum = @checksum WHERE script = @script", name, checksum, cancellationToken);
+                    else if (!string.Equals(appliedChecksum, checksum, StringComparison.Ordinal))
+                        throw new SchemaDriftException(name, appliedChecksum, checksum);
                     continue;
+                }
                 foreach (var statement in SplitStatements(text))
-                    await ExecuteAsync(connection, statement, cancellationToken);
-                await using var record = new MySqlCommand(
-                    "INSERT INTO schema_version (script, applied_at) VALUES (@script, UTC_TIMESTAMP(3))", connection);
-                record.Parameters.AddWithValue("@script", name);
-                await record.ExecuteNonQueryAsync(cancellationToken);
+                    await ExecuteAsync(connection, statement, cancellationToken, tolerateAlreadyApplied: true);
+                await RecordAsync(connection, "INSERT INTO schema_version (script, applied_at, checksum) VALUES (@script, UTC_TIMESTAMP(3), @checksum)", name, checksum, cancellationToken);
                 logger?.LogInformation("Applied schema script {Script}", name);
             }
         }
@@ -67,9 +84,9 @@ public static class SchemaMigrator
                 await ApplyAsync(connectionString, logger, cancellationToken);
                 return;
             }
-            catch (Exception ex) when (InteractionLog.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (StorageFailures.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {
-                var message = $"MySQL not reachable yet (attempt {attempt}): {ex.Message}";
+                var message = $"MySQL not reachable yet (attempt {attempt}): {ex.GetType().Name}";
                 if (logger is null)
                     Console.Error.WriteLine(message);
                 else
@@ -135,10 +152,30 @@ public static class SchemaMigrator
             yield return tail;
     }
 
-    private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
+    /// <summary>Lower-case hex SHA-256 of the script's text with line ends normalised (a checkout's CRLF changes nothing).</summary>
+    public static string Checksum(string script) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(script.Replace("\r\n", "\n", StringComparison.Ordinal))));
+
+    private static async Task RecordAsync(MySqlConnection connection, string sql, string script, string checksum, CancellationToken cancellationToken)
     {
-        await using var command = new MySqlCommand(sql, connection) { CommandTimeout = 300 };
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var record = new MySqlCommand(sql, connection);
+        record.Parameters.AddWithValue("@script", script);
+        record.Parameters.AddWithValue("@checksum", checksum);
+        await record.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken, bool tolerateAlreadyApplied = false)
+    {
+        // Migrations may rebuild large tables: they get a deadline of their own, far above a request's.
+        await using var command = new MySqlCommand(sql, connection) { CommandTimeout = 3600 };
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (MySqlException ex) when (tolerateAlreadyApplied && AlreadyAppliedErrors.Contains(ex.Number))
+        {
+            // The statement ran before this script was interrupted; its effect is there.
+        }
     }
 
     private static async Task<T?> ScalarAsync<T>(MySqlConnection connection, string sql, CancellationToken cancellationToken)

@@ -1,0 +1,163 @@
+using System.Runtime.ExceptionServices;
+using CxActors.Database;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CxActors.Ingest.Pipeline;
+
+/// <summary>
+/// The ingest pipeline behind every endpoint: reads a body as a stream of records, resolves each record's
+/// customer, and sends each chunk's records to their customers' grains, one call per customer, with bounded
+/// concurrency. A chunk is durable before the next is read, so memory stays bounded by the chunk, not the body.
+/// </summary>
+public sealed class InteractionIngestor
+{
+    private readonly IGrainFactory _grains;
+    private readonly CustomerDirectory _directory;
+    private readonly RejectionStore _rejections;
+    private readonly IngestApiOptions _options;
+    private readonly StorageRetry _retry;
+
+    public InteractionIngestor(IGrainFactory grains, CustomerDirectory directory, RejectionStore rejections,
+        IOptions<IngestApiOptions> options, ILogger<InteractionIngestor> logger)
+    {
+        _grains = grains;
+        _directory = directory;
+        _rejections = rejections;
+        _options = options.Value;
+        // A grain reloads after a failed or conflicting append and cannot activate while MySQL is away; re-delivery to
+        // the next activation is safe. A refused argument or a cancelled request is final.
+        _retry = new StorageRetry(_options.RetryBudget, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2),
+            ex => ex is not (ArgumentException or OperationCanceledException), logger, "Customer grain call");
+    }
+
+    public async Task IngestAsync(IngestFormat format, string channelName, Stream body, IngestOutcome outcome, CancellationToken cancellationToken)
+    {
+        // Raw text is stored only for rejections: accepted records need none.
+        var adapterOptions = new IngestOptions { SourceTimeZone = _options.SourceTimeZone, KeepAllRawText = false };
+        var chunk = new List<IngestRecord>(_options.ChunkRecords);
+        await foreach (var record in IngestAdapters.ReadAsync(format, body, adapterOptions, cancellationToken))
+        {
+            chunk.Add(record);
+            if (chunk.Count >= _options.ChunkRecords)
+            {
+                await ProcessChunkAsync(channelName, chunk, outcome, cancellationToken);
+                chunk.Clear();
+            }
+        }
+        if (chunk.Count > 0)
+            await ProcessChunkAsync(channelName, chunk, outcome, cancellationToken);
+    }
+
+    private async Task ProcessChunkAsync(string channelName, List<IngestRecord> records, IngestOutcome outcome, CancellationToken cancellationToken)
+    {
+        // The chunk's deadline: storage that hangs makes the request fail (503), never wait without end.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.ChunkDeadline);
+        var token = deadline.Token;
+
+        var rejections = new List<(IngestRecord Record, string Reason)>();
+        var resolved = await _directory.ResolveAsync(records, token);
+        var byCustomer = new Dictionary<string, List<Interaction>>(StringComparer.Ordinal);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            var reason = record.Reason ?? (record.Draft is { } draft ? (resolved[i] is null ? NoCustomerReason(draft) : null) : "record could not be read");
+            if (reason is not null)
+            {
+                rejections.Add((record, reason));
+                continue;
+            }
+            var customerId = resolved[i]!;
+            if (!byCustomer.TryGetValue(customerId, out var list))
+                byCustomer[customerId] = list = [];
+            list.Add(record.Draft!.ToInteraction(customerId));
+        }
+
+        if (rejections.Count > 0)
+        {
+            await _rejections.StoreAsync(channelName, rejections, token);
+            foreach (var (record, reason) in rejections)
+            {
+                outcome.RejectedCount++;
+                if (outcome.Rejected.Count < _options.MaxRejectionsListed)
+                    outcome.Rejected.Add(new Rejection(record.Index, reason));
+            }
+        }
+
+        // Every customer's call of the chunk is started at once (in waves of MaxConcurrentGrainCalls) and awaited
+        // together: their appends then share log flushes. Only a failed call pays for the retry machinery.
+        var groups = byCustomer.ToArray();
+        var calls = new Task<RecordResult>[groups.Length];
+        var waveSize = _options.MaxConcurrentGrainCalls > 0 ? _options.MaxConcurrentGrainCalls : groups.Length; // <= 0: no limit
+        for (var wave = 0; wave < groups.Length; wave += waveSize)
+        {
+            token.ThrowIfCancellationRequested(); // the client has gone, or the deadline passed: start no more calls
+            var end = (int)Math.Min(groups.Length, (long)wave + waveSize);
+            for (var g = wave; g < end; g++)
+                calls[g] = RecordOnceAsync(groups[g].Key, groups[g].Value);
+            await SettledAsync(Task.WhenAll(calls.AsSpan(wave, end - wave)), token);
+            for (var g = wave; g < end; g++)
+                if (calls[g].IsFaulted || calls[g].IsCanceled)
+                    calls[g] = RecordWithRetryAsync(groups[g].Key, groups[g].Value, token);
+        }
+        // Retries of different customers run side by side. Whatever was confirmed stored is counted (a customer's
+        // records are stored all or none); then a failure fails the request (the client re-sends; re-delivery is safe).
+        await SettledAsync(Task.WhenAll(calls), token);
+        Exception? failure = null;
+        foreach (var call in calls)
+        {
+            if (call.IsCompletedSuccessfully)
+            {
+                outcome.Accepted += call.Result.Accepted;
+                outcome.Duplicates += call.Result.Duplicates;
+            }
+            else
+            {
+                failure ??= call.IsCompleted
+                    ? call.Exception?.InnerException ?? new OperationCanceledException(token)
+                    : new CustomerUnavailableException("A customer's records were not confirmed stored before the deadline.");
+            }
+        }
+        if (failure is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            failure = new CustomerUnavailableException("A customer's records were not confirmed stored before the deadline.");
+        if (failure is not null)
+            ExceptionDispatchInfo.Throw(failure);
+    }
+
+    /// <summary>Waits until every call has ended however it ended, or until the deadline (calls still running are then counted as failed).</summary>
+    private static async Task SettledAsync(Task all, CancellationToken deadline)
+    {
+        try
+        {
+            await all.WaitAsync(deadline);
+        }
+        catch
+        {
+            // Observed here; each call is looked at on its own.
+        }
+    }
+
+    private Task<RecordResult> RecordOnceAsync(string customerId, List<Interaction> interactions)
+    {
+        try
+        {
+            return _grains.GetCustomer(customerId).RecordAsync(interactions);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<RecordResult>(ex);
+        }
+    }
+
+    /// <summary>Attempts 2 and on, after the first call failed.</summary>
+    private async Task<RecordResult> RecordWithRetryAsync(string customerId, List<Interaction> interactions, CancellationToken cancellationToken)
+    {
+        await Task.Delay(_retry.FirstDelay, cancellationToken);
+        return await _retry.ExecuteAsync(_ => new ValueTask<RecordResult>(_grains.GetCustomer(customerId).RecordAsync(interactions)), cancellationToken);
+    }
+
+    private static string NoCustomerReason(InteractionDraft draft) => draft.Phone is null
+        ? "no customer e-mail or phone"
+        : $"no customer e-mail, and phone '{draft.Phone}' is not linked to any customer yet";
+}
