@@ -15,18 +15,25 @@ public sealed class MySqlReadyCheck(CxDataSources dataSources, SchemaStatus sche
     {
         if (!schema.IsApplied)
             return HealthCheckResult.Unhealthy("schema not applied yet");
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(Deadline);
+        // The probe's answer never waits for the driver's own cancellation (which, against a hung server, needs a
+        // round trip of its own): past the deadline the ping is abandoned and ends by itself.
+        var ping = PingAsync(cancellationToken);
         try
         {
-            await using var connection = await dataSources.Reads.OpenConnectionAsync(deadline.Token);
-            await using var ping = new MySqlCommand("SELECT 1", connection) { CommandTimeout = (int)Deadline.TotalSeconds };
-            await ping.ExecuteScalarAsync(deadline.Token);
+            await ping.WaitAsync(Deadline, cancellationToken);
             return HealthCheckResult.Healthy("mysql answers");
         }
-        catch (Exception ex) when (ex is OperationCanceledException || StorageFailures.IsTransient(ex) || ex is MySqlException)
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException || StorageFailures.IsTransient(ex) || ex is MySqlException)
         {
+            _ = ping.ContinueWith(static t => t.Exception, TaskScheduler.Default); // observed, whatever it ends with
             return HealthCheckResult.Unhealthy("mysql does not answer");
         }
+    }
+
+    private async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSources.Reads.OpenConnectionAsync(cancellationToken);
+        await using var ping = new MySqlCommand("SELECT 1", connection) { CommandTimeout = (int)Deadline.TotalSeconds };
+        await ping.ExecuteScalarAsync(cancellationToken);
     }
 }

@@ -25,6 +25,7 @@ public static class ServiceDefaultsExtensions
             o.ServicesStopConcurrently = true;
             o.ShutdownTimeout = shutdownTimeout ?? TimeSpan.FromSeconds(25);
         });
+        builder.Services.AddHostedService<ShutdownWatchdog>();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("requestId", context.HttpContext.TraceIdentifier));
         builder.Services.AddHealthChecks();

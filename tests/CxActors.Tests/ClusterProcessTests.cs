@@ -130,10 +130,18 @@ public sealed class ClusterProcessTests
         // A long outage: the writer gives up after its retry budget and nothing is acknowledged.
         proxy.Cut();
         using (var health = await silo.Http.GetAsync("/health"))
+        {
             Assert.Equal(503, (int)health.StatusCode);
+            // Public probes say no more than this: no exception text, no host names.
+            Assert.Equal("""{"status":"Unhealthy"}""", await health.Content.ReadAsStringAsync());
+        }
         var during = Enumerable.Range(3, 3).Select(i => Record(customer, "PHONE", Interactions.Utc(2024, 8, 1, i))).ToList();
         var (status, answer) = await PostAsync(silo.Http, during);
         Assert.Equal((503, 0), (status, answer.Accepted));
+        // A stable code and a fixed text: MySQL's own messages stay in the log.
+        Assert.Equal("STORAGE_UNAVAILABLE", answer.Code);
+        Assert.Equal("storage is unavailable now: the counts say what was confirmed stored; re-send the whole body later (re-delivery is safe)", answer.Detail);
+        Assert.False(string.IsNullOrEmpty(answer.RequestId));
 
         // A short outage: the request waits it out and succeeds.
         var delayedRestore = Task.Run(async () => { await Task.Delay(1500); proxy.Restore(); });

@@ -53,6 +53,22 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts a silo and waits only until it listens (/health/live answers 200), whatever MySQL does.</summary>
+    public static async Task<SiloProcess> StartListeningAsync(string connectionString, IDictionary<string, string>? settings = null)
+    {
+        var silo = Launch(connectionString, settings, new SiloPorts(FreePort(), FreePort(), FreePort()));
+        try
+        {
+            await silo.WaitForAsync("/health/live", TimeSpan.FromSeconds(90));
+            return silo;
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
+    }
+
     private static SiloProcess Launch(string connectionString, IDictionary<string, string>? settings, SiloPorts ports)
     {
         var dll = SiloBinary();
@@ -80,7 +96,10 @@ public sealed class SiloProcess : IAsyncDisposable
         return silo;
     }
 
-    public async Task WaitHealthyAsync(TimeSpan timeout)
+    public Task WaitHealthyAsync(TimeSpan timeout) => WaitForAsync("/health", timeout);
+
+    /// <summary>Waits until <paramref name="path"/> answers 2xx.</summary>
+    public async Task WaitForAsync(string path, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
@@ -93,7 +112,7 @@ public sealed class SiloProcess : IAsyncDisposable
             }
             try
             {
-                using var response = await Http.GetAsync("/health");
+                using var response = await Http.GetAsync(path);
                 if (response.IsSuccessStatusCode)
                     return;
             }
@@ -113,21 +132,26 @@ public sealed class SiloProcess : IAsyncDisposable
         _process.WaitForExit();
     }
 
-    /// <summary>SIGTERM and wait: the host drains and deactivates like a normal stop.</summary>
-    public async Task StopAsync()
+    /// <summary>
+    /// SIGTERM and wait: the host drains and deactivates like a normal stop. True when the process ended by itself
+    /// within <paramref name="grace"/> (60 s unless given); else it is killed and the answer is false.
+    /// </summary>
+    public async Task<bool> StopAsync(TimeSpan? grace = null)
     {
         if (_process.HasExited)
-            return;
+            return true;
         using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]))
             await kill!.WaitForExitAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(grace ?? TimeSpan.FromSeconds(60));
         try
         {
             await _process.WaitForExitAsync(timeout.Token);
+            return true;
         }
         catch (OperationCanceledException)
         {
             KillHard();
+            return false;
         }
     }
 
