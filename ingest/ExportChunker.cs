@@ -3,9 +3,6 @@ using System.Text;
 
 namespace CxActors.Ingest;
 
-/// <summary>A self-contained request body holding records [FirstRecord, FirstRecord + Records) of an export.</summary>
-public sealed record ExportChunk(byte[] Body, int FirstRecord, int Records, string ContentType);
-
 /// <summary>
 /// Cuts an export file of any size into request bodies of at most N records, each valid on its own: CSV chunks
 /// repeat the header row, JSON chunks are NDJSON. Records are counted exactly as the server counts them (the
@@ -21,7 +18,7 @@ public static class ExportChunker
         var body = new MemoryStream();
         var first = 0;
         var count = 0;
-        if (format is IngestFormat.WhatsApp or IngestFormat.Email)
+        if (IngestFormats.IsCsv(format))
         {
             using var csv = new CsvRecordStream(file);
             if (!await csv.ReadAsync(ct).ConfigureAwait(false))
