@@ -274,7 +274,10 @@ internal sealed class CanonicalAdapter() : JsonAdapter(
         var channelText = Text(ChannelField, ctx);
         var channel = default(Channel);
         if (channelText is null)
-            ctx.Fail(Props[ChannelField], "missing");
+        {
+            if (IsBlank(ChannelField)) // otherwise a wrong type or invalid text has failed already
+                ctx.Fail(Props[ChannelField], "missing");
+        }
         else if (!Channels.TryParse(channelText, out channel))
             ctx.Fail(Props[ChannelField], $"{Echo.Quote(channelText)} is not one of PHONE, CHAT, WHATSAPP, EMAIL");
         var started = Timestamp(StartedAt, ctx);

@@ -128,7 +128,7 @@ internal sealed class RecordContext(TimeZoneInfo zone, TimeProvider clock)
     public InteractionDraft? Check(InteractionDraft draft, FieldNames names)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        if (draft.StartedAt > now + FutureTolerance)
+        if (draft.StartedAt - now > FutureTolerance) // not now + tolerance: that overflows for a clock near the end of time
             Fail(names.Start, $"{Iso(draft.StartedAt)} is more than 1 h in the future");
         if (draft.EndedAt is { } ended && ended < draft.StartedAt)
             Fail(names.End, $"{Iso(ended)} is before the start {Iso(draft.StartedAt)}");
