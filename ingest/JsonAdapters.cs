@@ -58,7 +58,20 @@ internal abstract class JsonAdapter
 
     protected abstract InteractionDraft? Build(RecordContext ctx);
 
+    /// <summary>The property's slot, or -1. A name that is not valid Unicode (see <see cref="TryGetString"/>) is none of ours.</summary>
     private int Find(JsonProperty property)
+    {
+        try
+        {
+            return FindSlot(property);
+        }
+        catch (InvalidOperationException)
+        {
+            return -1;
+        }
+    }
+
+    private int FindSlot(JsonProperty property)
     {
         for (var i = 0; i < _utf8Names.Length; i++)
         {
@@ -74,15 +87,7 @@ internal abstract class JsonAdapter
             if (property.NameEquals(name))
                 return known;
         }
-        string text;
-        try
-        {
-            text = property.Name;
-        }
-        catch (InvalidOperationException)
-        {
-            return -1; // not valid UTF-8 (or an unpaired surrogate escape): it cannot be one of ours, ignored as unknown
-        }
+        var text = property.Name;
         var slot = _folded.TryGetValue(Fields.FoldName(text), out var found) ? found : -1;
         if (_learned.Count < MaxLearnedNames)
             _learned.Add((Encoding.UTF8.GetBytes(text), slot));
