@@ -38,7 +38,9 @@ internal abstract class CsvAdapter
             _index[c] = positions.TryGetValue(Fields.FoldName(_columns[c]), out var at) ? at : -1;
             if (_index[c] >= 0)
             {
-                _headers[c] = given[_index[c]]; // reasons quote the column as the file spells it
+                // Reasons name the column as the file spells it, unless that spelling is too long to repeat.
+                if (given[_index[c]].Length <= Echo.MaxChars)
+                    _headers[c] = given[_index[c]];
                 if (_required[c])
                     _minFields = Math.Max(_minFields, _index[c] + 1);
             }
@@ -50,8 +52,17 @@ internal abstract class CsvAdapter
         if (missing.Count > 0)
             throw new IngestFormatException(
                 $"the CSV header lacks the required column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}; " +
-                $"found: {string.Join(", ", given.Select(g => $"'{g}'"))}");
+                $"found: {Found(given)}");
     }
+
+    /// <summary>The header's names for a message: each quoted (bounded), at most the first <see cref="MaxNamesShown"/>.</summary>
+    private static string Found(List<string> given)
+    {
+        var shown = string.Join(", ", given.Take(MaxNamesShown).Select(g => Echo.Quote(g)));
+        return given.Count > MaxNamesShown ? $"{shown} and {given.Count - MaxNamesShown} more" : shown;
+    }
+
+    private const int MaxNamesShown = 20;
 
     public InteractionDraft? Map(CsvRecordStream row, RecordContext ctx)
     {

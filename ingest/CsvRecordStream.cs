@@ -183,6 +183,11 @@ internal sealed class CsvRecordStream : IDisposable
         FieldCount++;
     }
 
+    /// <summary>
+    /// Keeps the unread tail, grows the buffer only when one record fills it, and reads until the buffer is full (or
+    /// the body ends): a record cut short is parsed again from its start after each fill, so topping up by whatever
+    /// one read returned (a character, from a body arriving a byte at a time) would make a long record quadratic.
+    /// </summary>
     private async ValueTask FillAsync(CancellationToken ct)
     {
         if (_pos > 0)
@@ -198,10 +203,16 @@ internal sealed class CsvRecordStream : IDisposable
                     $"a CSV record is longer than {MaxRecordChars} characters (is a quote left open?)");
             Array.Resize(ref _buffer, _buffer.Length * 2);
         }
-        var read = await _reader.ReadAsync(_buffer.AsMemory(_len), ct).ConfigureAwait(false);
-        if (read == 0)
-            _eof = true;
-        _len += read;
+        while (_len < _buffer.Length)
+        {
+            var read = await _reader.ReadAsync(_buffer.AsMemory(_len), ct).ConfigureAwait(false);
+            if (read == 0)
+            {
+                _eof = true;
+                break;
+            }
+            _len += read;
+        }
     }
 
     public void Dispose() => _reader.Dispose();

@@ -3,12 +3,9 @@ using System.Text;
 
 namespace CxActors.Ingest;
 
-/// <summary>A self-contained request body holding records [FirstRecord, FirstRecord + Records) of an export.</summary>
-public sealed record ExportChunk(byte[] Body, int FirstRecord, int Records, string ContentType);
-
 /// <summary>
 /// Cuts an export file of any size into request bodies of at most N records, each valid on its own: CSV chunks
-/// repeat the header row, JSON chunks are NDJSON. Records are counted exactly as the server counts them (the
+/// repeat the header row, JSON chunks are arrays. Records are counted exactly as the server counts them (the
 /// same readers), so a rejection's index in a chunk plus <see cref="ExportChunk.FirstRecord"/> is its index in
 /// the file. Only one chunk is held in memory at a time.
 /// </summary>
@@ -21,7 +18,7 @@ public static class ExportChunker
         var body = new MemoryStream();
         var first = 0;
         var count = 0;
-        if (format is IngestFormat.WhatsApp or IngestFormat.Email)
+        if (IngestFormats.IsCsv(format))
         {
             using var csv = new CsvRecordStream(file);
             if (!await csv.ReadAsync(ct).ConfigureAwait(false))
@@ -45,19 +42,25 @@ public static class ExportChunker
             yield break;
         }
 
+        // JSON chunks are arrays, not NDJSON: the server reads NDJSON only when the body starts with an object, so
+        // an export whose chunk began with another value (a number, a string: a record it rejects) would fail whole.
         using var json = new JsonRecordStream(file);
         while (await json.ReadAsync(first + count, ct).ConfigureAwait(false))
         {
+            body.Write(count == 0 ? "["u8 : ",\n"u8);
             body.Write(json.Element.Span);
-            body.WriteByte((byte)'\n');
             if (++count == recordsPerChunk)
             {
-                yield return new ExportChunk(body.ToArray(), first, count, "application/x-ndjson");
+                body.Write("]\n"u8);
+                yield return new ExportChunk(body.ToArray(), first, count, "application/json");
                 (first, count) = (first + count, 0);
                 body.SetLength(0);
             }
         }
         if (count > 0)
-            yield return new ExportChunk(body.ToArray(), first, count, "application/x-ndjson");
+        {
+            body.Write("]\n"u8);
+            yield return new ExportChunk(body.ToArray(), first, count, "application/json");
+        }
     }
 }

@@ -31,33 +31,6 @@ internal static class Fields
         return t.Length == 0 ? null : t;
     }
 
-    /// <summary>
-    /// Pragmatic check, not RFC 5322: exactly one '@', a non-empty local part, a dotted domain without empty
-    /// labels, no white space or control characters, at most 254 characters. Lower-cases the result.
-    /// </summary>
-    public static bool TryNormalizeEmail(ReadOnlySpan<char> raw, out string email)
-    {
-        email = "";
-        var s = raw.Trim();
-        if (s.Length is 0 or > 254)
-            return false;
-        var at = s.IndexOf('@');
-        if (at <= 0)
-            return false;
-        var domain = s[(at + 1)..];
-        if (domain.Contains('@') || domain.IndexOf('.') < 0 || domain[0] == '.' || domain[^1] == '.' || domain.Contains("..", StringComparison.Ordinal))
-            return false;
-        foreach (var c in s)
-        {
-            if (char.IsWhiteSpace(c) || char.IsControl(c))
-                return false;
-        }
-        Span<char> lower = stackalloc char[s.Length];
-        s.ToLowerInvariant(lower);
-        email = new string(lower);
-        return true;
-    }
-
     /// <summary>The digits of a phone number, or null when there are none.</summary>
     public static string? Digits(ReadOnlySpan<char> s)
     {
@@ -205,7 +178,16 @@ internal static class Fields
     /// </summary>
     public static string FoldName(string name)
     {
-        var decomposed = name.Trim().Normalize(NormalizationForm.FormD);
+        string decomposed;
+        try
+        {
+            decomposed = name.Trim().Normalize(NormalizationForm.FormD);
+        }
+        catch (ArgumentException)
+        {
+            // Not valid Unicode (an unpaired surrogate): nothing to decompose, and nothing it could match either.
+            decomposed = name.Trim();
+        }
         var sb = new StringBuilder(decomposed.Length);
         var space = false;
         foreach (var c in decomposed)

@@ -39,19 +39,44 @@ public static class IngestAdapters
             ct.ThrowIfCancellationRequested(); // a buffered body is parsed without awaiting I/O
             InteractionDraft? draft = null;
             string? reason;
-            if (json.IsObject)
-            {
-                // The element was already validated by the reader; the document only lives until it is mapped.
-                using var doc = JsonDocument.Parse(json.Element);
-                draft = adapter.Map(doc.RootElement, ctx);
-                reason = ctx.TakeReason();
-            }
-            else
+            if (!json.IsObject)
             {
                 reason = "record is not a JSON object";
             }
+            else if (Parse(json.Element) is not { } doc)
+            {
+                reason = $"record is nested deeper than {MaxRecordDepth} levels";
+            }
+            else
+            {
+                // The document only lives until it is mapped.
+                using (doc)
+                    draft = adapter.Map(doc.RootElement, ctx);
+                reason = ctx.TakeReason();
+            }
             var raw = keepAllRaw || IngestRecord.MayBeRejected(draft, reason) ? Encoding.UTF8.GetString(json.Element.Span) : null;
             yield return new IngestRecord(index++, raw, draft, reason);
+        }
+    }
+
+    /// <summary>How deep a record may nest (System.Text.Json's default); no field the adapters read is nested at all.</summary>
+    internal const int MaxRecordDepth = 64;
+
+    private static readonly JsonDocumentOptions RecordOptions = new() { MaxDepth = MaxRecordDepth };
+
+    /// <summary>
+    /// The element as a document; null when it nests deeper than <see cref="MaxRecordDepth"/>. The container reader
+    /// already checked everything else, so depth is the only way this fails, and that is rare enough for a catch.
+    /// </summary>
+    private static JsonDocument? Parse(ReadOnlyMemory<byte> element)
+    {
+        try
+        {
+            return JsonDocument.Parse(element, RecordOptions);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

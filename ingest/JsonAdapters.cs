@@ -58,7 +58,20 @@ internal abstract class JsonAdapter
 
     protected abstract InteractionDraft? Build(RecordContext ctx);
 
+    /// <summary>The property's slot, or -1. A name that is not valid Unicode (see <see cref="TryGetString"/>) is none of ours.</summary>
     private int Find(JsonProperty property)
+    {
+        try
+        {
+            return FindSlot(property);
+        }
+        catch (InvalidOperationException)
+        {
+            return -1;
+        }
+    }
+
+    private int FindSlot(JsonProperty property)
     {
         for (var i = 0; i < _utf8Names.Length; i++)
         {
@@ -90,7 +103,37 @@ internal abstract class JsonAdapter
 
     /// <summary>Absent, null, or a blank string: a required field that is "missing".</summary>
     protected bool IsBlank(int i) =>
-        IsAbsent(_slots[i]) || (_slots[i].ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(_slots[i].GetString()));
+        IsAbsent(_slots[i]) || (_slots[i].ValueKind == JsonValueKind.String && TryGetString(_slots[i], out var s) && string.IsNullOrWhiteSpace(s));
+
+    /// <summary>
+    /// The string's text, or false when it is not valid Unicode: System.Text.Json reads such strings without
+    /// complaint and only throws when asked for their text (invalid UTF-8, or an escaped unpaired surrogate
+    /// such as <c>\ud800</c>). Rare enough that an exception is fine; it must not fail the whole body.
+    /// </summary>
+    private static bool TryGetString(JsonElement e, out string? s)
+    {
+        try
+        {
+            s = e.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            s = null;
+            return false;
+        }
+    }
+
+    /// <summary>The slot's string (it must be one), or null with a failure when it is not valid Unicode.</summary>
+    private string? String(int i, RecordContext ctx)
+    {
+        if (TryGetString(_slots[i], out var s))
+            return s;
+        ctx.Fail(Props[i], InvalidText);
+        return null;
+    }
+
+    internal const string InvalidText = "not valid Unicode text (invalid UTF-8, or an unpaired surrogate escape)";
 
     /// <summary>Trimmed text, null when absent or empty; numbers and booleans as written when lenient.</summary>
     protected string? Text(int i, RecordContext ctx)
@@ -101,7 +144,7 @@ internal abstract class JsonAdapter
             case JsonValueKind.Undefined or JsonValueKind.Null:
                 return null;
             case JsonValueKind.String:
-                return Fields.Clean(e.GetString());
+                return Fields.Clean(String(i, ctx));
             case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False when LenientText:
                 return e.GetRawText();
             default:
@@ -119,7 +162,7 @@ internal abstract class JsonAdapter
             case JsonValueKind.Undefined or JsonValueKind.Null:
                 return null;
             case JsonValueKind.String:
-                return e.GetString();
+                return String(i, ctx);
             case JsonValueKind.Number:
                 return e.GetRawText();
             default:
@@ -137,7 +180,7 @@ internal abstract class JsonAdapter
         var raw = e.GetRawText();
         if (raw.AsSpan().ContainsAnyExceptInRange('0', '9'))
         {
-            ctx.Fail(Props[i], $"{raw} is not a phone number");
+            ctx.Fail(Props[i], $"{Echo.Bare(raw)} is not a phone number");
             return null;
         }
         return raw;
@@ -155,17 +198,22 @@ internal abstract class JsonAdapter
             case JsonValueKind.Number:
                 if (!e.TryGetDecimal(out value))
                 {
-                    ctx.Fail(Props[i], $"{e.GetRawText()} is not an integer");
+                    ctx.Fail(Props[i], $"{Echo.Bare(e.GetRawText())} is not an integer");
                     return null;
                 }
                 break;
             case JsonValueKind.String when allowString:
-                var s = e.GetString().AsSpan().Trim();
+                if (!TryGetString(e, out var text))
+                {
+                    ctx.Fail(Props[i], InvalidText);
+                    return null;
+                }
+                var s = text.AsSpan().Trim();
                 if (s.IsEmpty)
                     return null;
                 if (!decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value))
                 {
-                    ctx.Fail(Props[i], $"'{s}' is not a number");
+                    ctx.Fail(Props[i], $"{Echo.Quote(s)} is not a number");
                     return null;
                 }
                 break;
@@ -194,7 +242,7 @@ internal abstract class JsonAdapter
         if (IsAbsent(e))
             return null;
         if (e.ValueKind == JsonValueKind.String)
-            return e.GetString();
+            return String(i, ctx);
         WrongType(i, "a string", e, ctx);
         return null;
     }
@@ -231,9 +279,12 @@ internal sealed class CanonicalAdapter() : JsonAdapter(
         var channelText = Text(ChannelField, ctx);
         var channel = default(Channel);
         if (channelText is null)
-            ctx.Fail(Props[ChannelField], "missing");
+        {
+            if (IsBlank(ChannelField)) // otherwise a wrong type or invalid text has failed already
+                ctx.Fail(Props[ChannelField], "missing");
+        }
         else if (!Channels.TryParse(channelText, out channel))
-            ctx.Fail(Props[ChannelField], $"'{channelText}' is not one of PHONE, CHAT, WHATSAPP, EMAIL");
+            ctx.Fail(Props[ChannelField], $"{Echo.Quote(channelText)} is not one of PHONE, CHAT, WHATSAPP, EMAIL");
         var started = Timestamp(StartedAt, ctx);
         if (IsBlank(StartedAt))
             ctx.Fail(Props[StartedAt], "missing");
@@ -272,12 +323,12 @@ internal sealed class CanonicalAdapter() : JsonAdapter(
             return null;
         if (!HasExplicitOffset(s))
         {
-            ctx.Fail(Props[i], $"'{s}' has no UTC offset; local times are not guessed (e.g. 2019-08-01T08:15:27-03:00 or 2019-08-01T11:15:27Z)");
+            ctx.Fail(Props[i], $"{Echo.Quote(s)} has no UTC offset; local times are not guessed (e.g. 2019-08-01T08:15:27-03:00 or 2019-08-01T11:15:27Z)");
             return null;
         }
         if (!Slot(i).TryGetDateTimeOffset(out var value))
         {
-            ctx.Fail(Props[i], $"'{s}' is not a valid ISO-8601 date and time (e.g. 2019-08-01T08:15:27-03:00)");
+            ctx.Fail(Props[i], $"{Echo.Quote(s)} is not a valid ISO-8601 date and time (e.g. 2019-08-01T08:15:27-03:00)");
             return null;
         }
         return InteractionIdentity.NormalizeUtc(value.UtcDateTime);
@@ -304,15 +355,15 @@ internal sealed class PhoneExportAdapter() : JsonAdapter(
         var email = ctx.Email(Props[Email], Text(Email, ctx));
         var phone = PhoneNumber(PhoneField, ctx);
         var started = Start(ctx);
-        var total = ctx.Duration(Props[Total], RawString(Total, ctx));
+        var totalText = RawString(Total, ctx);
+        var total = ctx.Duration(Props[Total], totalText);
         var draft = new InteractionDraft
         {
             Email = email,
             Phone = phone,
             Channel = Channel.Phone,
             StartedAt = started.GetValueOrDefault(),
-            // Added in UTC: the call lasted that long even if a clock change fell inside it.
-            EndedAt = started + (total is { } seconds ? TimeSpan.FromSeconds(seconds) : null),
+            EndedAt = End(started, total, totalText, ctx),
             Name = Text(Name, ctx),
             Agent = Text(Agent, ctx),
             Status = Text(Status, ctx),
@@ -324,6 +375,23 @@ internal sealed class PhoneExportAdapter() : JsonAdapter(
             Source = "phone-export",
         };
         return ctx.Failed ? null : ctx.Check(draft, Names);
+    }
+
+    /// <summary>
+    /// Start + total call time, added in UTC: the call lasted that long even if a clock change fell inside it.
+    /// A total that would carry the end past the last representable instant is the record's fault, not the body's.
+    /// </summary>
+    private DateTime? End(DateTime? started, int? total, string? totalText, RecordContext ctx)
+    {
+        if (started is not { } start || total is not { } seconds)
+            return null;
+        var duration = TimeSpan.FromSeconds(seconds);
+        if (DateTime.MaxValue - start < duration)
+        {
+            ctx.Fail(Props[Total], $"{Echo.Quote(totalText.AsSpan().Trim())} would end the call after the year 9999");
+            return null;
+        }
+        return start + duration;
     }
 
     private DateTime? Start(RecordContext ctx)
@@ -338,10 +406,10 @@ internal sealed class PhoneExportAdapter() : JsonAdapter(
             return null;
         var dateOk = Fields.TryParseDate(dateText, DateOrder.MonthFirst, allowTwoDigitYear: false, out var date);
         if (!dateOk)
-            ctx.Fail(Props[Date], $"'{dateText}' is not a valid MM/dd/yyyy date");
+            ctx.Fail(Props[Date], $"{Echo.Quote(dateText)} is not a valid MM/dd/yyyy date");
         var timeOk = Fields.TryParseTime(timeText, out var time);
         if (!timeOk)
-            ctx.Fail(Props[Time], $"'{timeText}' is not a valid HH:mm:ss time");
+            ctx.Fail(Props[Time], $"{Echo.Quote(timeText)} is not a valid HH:mm:ss time");
         if (!dateOk || !timeOk)
             return null;
         return ctx.ToUtc(Props[Date], $"{dateText} {timeText}", date.ToDateTime(time));

@@ -77,7 +77,9 @@ internal sealed class JsonRecordStream(Stream body) : IDisposable
             _ => throw new IngestFormatException(
                 $"expected a JSON array ('[') or NDJSON objects ('{{'), but the body starts with {Describe(first)}"),
         };
-        _state = new JsonReaderState(new JsonReaderOptions { AllowMultipleValues = _mode == Mode.Ndjson });
+        // Depth is the record's business (IngestAdapters rejects a record nested too deep), not the body's: the
+        // container reader accepts any depth a record of at most MaxRecordBytes can reach.
+        _state = new JsonReaderState(new JsonReaderOptions { AllowMultipleValues = _mode == Mode.Ndjson, MaxDepth = MaxRecordBytes });
     }
 
     private Step TryNext(int index)
@@ -142,7 +144,12 @@ internal sealed class JsonRecordStream(Stream body) : IDisposable
         return _eof ? Step.End : Step.NeedMore;
     }
 
-    /// <summary>Keeps the unread tail, grows the buffer only when one element fills it, and reads more.</summary>
+    /// <summary>
+    /// Keeps the unread tail, grows the buffer only when one element fills it, and reads until the buffer is full
+    /// (or the body ends). Filling it whole matters: an element cut short is re-read from its start after each
+    /// fill, so topping up by whatever one read returned (a byte, from a slow client) would make a large record
+    /// cost the square of its size. With whole fills and a doubling buffer the re-reads add up to a few times it.
+    /// </summary>
     private async ValueTask FillAsync(CancellationToken ct)
     {
         if (_eof)
@@ -163,10 +170,16 @@ internal sealed class JsonRecordStream(Stream body) : IDisposable
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = bigger;
         }
-        var read = await body.ReadAsync(_buffer.AsMemory(_len), ct).ConfigureAwait(false);
-        if (read == 0)
-            _eof = true;
-        _len += read;
+        while (_len < _buffer.Length)
+        {
+            var read = await body.ReadAsync(_buffer.AsMemory(_len), ct).ConfigureAwait(false);
+            if (read == 0)
+            {
+                _eof = true;
+                break;
+            }
+            _len += read;
+        }
     }
 
     private static bool IsWhiteSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';

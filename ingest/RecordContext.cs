@@ -45,9 +45,9 @@ internal sealed class RecordContext(TimeZoneInfo zone, TimeProvider clock)
         var s = raw.Trim();
         if (s.IsEmpty)
             return null;
-        if (Fields.TryNormalizeEmail(s, out var email))
+        if (CustomerIds.TryNormalizeEmail(s, out var email))
             return email;
-        Fail(field, $"'{s}' is not a valid e-mail address");
+        Fail(field, $"{Echo.Quote(s)} is not a valid e-mail address");
         return null;
     }
 
@@ -59,7 +59,7 @@ internal sealed class RecordContext(TimeZoneInfo zone, TimeProvider clock)
             return null;
         var digits = Fields.Digits(s);
         if (digits is null)
-            Fail(field, $"'{s}' is not a phone number");
+            Fail(field, $"{Echo.Quote(s)} is not a phone number");
         return digits;
     }
 
@@ -71,7 +71,7 @@ internal sealed class RecordContext(TimeZoneInfo zone, TimeProvider clock)
             return null;
         if (Fields.TryParseDuration(s, out var seconds))
             return seconds;
-        Fail(field, $"'{s}' is not a valid H:MM:SS duration");
+        Fail(field, $"{Echo.Quote(s)} is not a valid H:MM:SS duration");
         return null;
     }
 
@@ -83,7 +83,7 @@ internal sealed class RecordContext(TimeZoneInfo zone, TimeProvider clock)
             return null;
         if (!Fields.TryParseDateTime(s, order, allowTwoDigitYear, out var local))
         {
-            Fail(field, $"'{s}' is not a valid {shape} date");
+            Fail(field, $"{Echo.Quote(s)} is not a valid {shape} date");
             return null;
         }
         return ToUtc(field, s, local);
@@ -99,7 +99,7 @@ internal sealed class RecordContext(TimeZoneInfo zone, TimeProvider clock)
     {
         if (zone.IsInvalidTime(local))
         {
-            Fail(field, $"'{shown}' does not exist in {zone.Id} (skipped by the daylight-saving change)");
+            Fail(field, $"{Echo.Quote(shown)} does not exist in {zone.Id} (skipped by the daylight-saving change)");
             return null;
         }
         TimeSpan offset;
@@ -115,7 +115,7 @@ internal sealed class RecordContext(TimeZoneInfo zone, TimeProvider clock)
         var ticks = local.Ticks - offset.Ticks;
         if (ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks)
         {
-            Fail(field, $"'{shown}' is out of range");
+            Fail(field, $"{Echo.Quote(shown)} is out of range");
             return null;
         }
         return InteractionIdentity.NormalizeUtc(new DateTime(ticks, DateTimeKind.Utc));
@@ -128,7 +128,7 @@ internal sealed class RecordContext(TimeZoneInfo zone, TimeProvider clock)
     public InteractionDraft? Check(InteractionDraft draft, FieldNames names)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        if (draft.StartedAt > now + FutureTolerance)
+        if (draft.StartedAt - now > FutureTolerance) // not now + tolerance: that overflows for a clock near the end of time
             Fail(names.Start, $"{Iso(draft.StartedAt)} is more than 1 h in the future");
         if (draft.EndedAt is { } ended && ended < draft.StartedAt)
             Fail(names.End, $"{Iso(ended)} is before the start {Iso(draft.StartedAt)}");

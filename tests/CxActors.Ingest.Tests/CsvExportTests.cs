@@ -277,7 +277,7 @@ public sealed class FieldParsingTests
     [InlineData(" Ab.C+tag@Sub.Example.COM ", "ab.c+tag@sub.example.com")]
     public void Good_emails(string raw, string expected)
     {
-        Assert.True(Fields.TryNormalizeEmail(raw, out var email));
+        Assert.True(CustomerIds.TryNormalizeEmail(raw, out var email));
         Assert.Equal(expected, email);
     }
 
@@ -291,13 +291,13 @@ public sealed class FieldParsingTests
     [InlineData("a@b@c.d")]
     [InlineData("a\t@b.c")]
     [InlineData("a\u0001@b.c")]
-    public void Bad_emails(string raw) => Assert.False(Fields.TryNormalizeEmail(raw, out _));
+    public void Bad_emails(string raw) => Assert.False(CustomerIds.TryNormalizeEmail(raw, out _));
 
     [Fact]
     public void Too_long_emails_are_refused()
     {
-        Assert.True(Fields.TryNormalizeEmail(new string('a', 248) + "@b.com", out _)); // 254
-        Assert.False(Fields.TryNormalizeEmail(new string('a', 249) + "@b.com", out _)); // 255
+        Assert.True(CustomerIds.TryNormalizeEmail(new string('a', 248) + "@b.com", out _)); // 254
+        Assert.False(CustomerIds.TryNormalizeEmail(new string('a', 249) + "@b.com", out _)); // 255
     }
 
     [Fact]
