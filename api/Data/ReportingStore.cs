@@ -3,14 +3,12 @@ using MySqlConnector;
 
 namespace CxActors.Api.Data;
 
-/// <summary>One row of the fleet-wide contact counts.</summary>
-public sealed record CustomerContacts(string CustomerId, int Contacts);
-
 /// <summary>
 /// The fleet-wide questions, read from the reporting tables with indexed queries (never by activating grains),
-/// and the phone links that let <c>customer(id:)</c> accept a phone number.
+/// and the phone links that let <c>customer(id:)</c> accept a phone number. Every fleet-wide query first takes a slot
+/// of <paramref name="fleetGate"/>; the phone lookup (a primary-key read for one document's phones) does not.
 /// </summary>
-public sealed class ReportingStore(string connectionString)
+public sealed class ReportingStore(string connectionString, FleetQueryGate fleetGate)
 {
     /// <summary>
     /// Customers with contacts in since &lt; started_at &lt;= until (optionally on one channel), most contacts first,
@@ -30,6 +28,7 @@ public sealed class ReportingStore(string connectionString)
             sql.Append(" HAVING contacts < @afterContacts OR (contacts = @afterContacts AND customer_id > @afterCustomer)");
         sql.Append(" ORDER BY contacts DESC, customer_id ASC LIMIT @limit");
 
+        using var slot = await fleetGate.EnterAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = new MySqlCommand(sql.ToString(), connection);
         AddWindow(command, sinceExclusive, untilInclusive, channel);
@@ -49,6 +48,7 @@ public sealed class ReportingStore(string connectionString)
     /// <summary>How many customers have at least one contact in the window.</summary>
     public async Task<int> CountContactingCustomersAsync(DateTime sinceExclusive, DateTime untilInclusive, Channel? channel, CancellationToken cancellationToken)
     {
+        using var slot = await fleetGate.EnterAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = new MySqlCommand(
             "SELECT COUNT(DISTINCT customer_id) FROM interactions FORCE INDEX (ix_interactions_started) " +
@@ -61,6 +61,7 @@ public sealed class ReportingStore(string connectionString)
     /// <summary>Customer ids in id (binary) order, strictly after <paramref name="afterCustomerId"/>: the primary key.</summary>
     public async Task<List<string>> CustomerIdsAsync(string? afterCustomerId, int limit, CancellationToken cancellationToken)
     {
+        using var slot = await fleetGate.EnterAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = new MySqlCommand(
             "SELECT customer_id FROM customers" + (afterCustomerId is null ? "" : " WHERE customer_id > @after") +
@@ -78,6 +79,7 @@ public sealed class ReportingStore(string connectionString)
 
     public async Task<int> CountCustomersAsync(CancellationToken cancellationToken)
     {
+        using var slot = await fleetGate.EnterAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = new MySqlCommand("SELECT COUNT(*) FROM customers", connection);
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));
