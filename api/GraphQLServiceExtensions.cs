@@ -20,9 +20,13 @@ public static class GraphQLServiceExtensions
     /// </summary>
     public static IServiceCollection AddCxGraphQL(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<GraphQLApiOptions>().Bind(configuration.GetSection(GraphQLApiOptions.Section));
+        services.AddOptions<GraphQLApiOptions>()
+            .Bind(configuration.GetSection(GraphQLApiOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddCxDatabase(configuration);
+        services.AddSingleton<FleetQueryGate>();
         services.AddSingleton<ReportingStore>();
         services.AddSingleton<CxGraphServices>();
         services.AddScoped<CustomerLoader>();
@@ -40,6 +44,7 @@ public static class GraphQLServiceExtensions
                 o.MaxComplexity = limits.MaxComplexity;
                 o.DefaultComplexityImpactDelegate = FieldImpact;
             })
+            .AddValidationRule<OperationSizeRule>()
             .AddUnhandledExceptionHandler(MaskAndLog)
             .ConfigureExecution<DocumentCache>());
         return services;
@@ -58,7 +63,10 @@ public static class GraphQLServiceExtensions
         return new FieldComplexityResult(1, Math.Clamp(first, 1, Paging.MaxFirst));
     }
 
-    /// <summary>A resolver's unexpected exception is logged in full; the client gets a fixed message and code.</summary>
+    /// <summary>
+    /// A resolver's unexpected exception is logged in full with the request id; the client gets a fixed message, a
+    /// code and the same request id (<c>extensions.requestId</c>), never the exception's own text.
+    /// </summary>
     private static void MaskAndLog(UnhandledExceptionContext context)
     {
         // GraphQL.NET 8's complexity analyzer throws (instead of reporting) on a mutation or subscription when the
@@ -70,9 +78,18 @@ public static class GraphQLServiceExtensions
             context.ErrorMessage = context.Exception.Message;
             return;
         }
+        // The parser's nesting limit (deeper than any useful document) is the client's mistake too.
+        if (context.FieldContext is null && context.OriginalException is GraphQLParser.Exceptions.GraphQLMaxDepthExceededException)
+        {
+            context.Exception = new ExecutionError("The document is nested too deeply to be parsed.") { Code = ErrorCodes.DocumentTooDeep };
+            context.ErrorMessage = context.Exception.Message;
+            return;
+        }
+        var requestId = RequestIds.Of(context.ExecutionOptions.UserContext);
         var logger = context.ExecutionOptions.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger("CxActors.Api.GraphQL");
-        logger?.LogError(context.OriginalException, "GraphQL {Path} failed", context.FieldContext?.Path is { } path ? string.Join('.', path) : "request");
-        context.Exception = StorageFailures.IsUnavailable(context.OriginalException) ? new ServiceUnavailableException() : new InternalServerErrorException();
+        logger?.LogError(context.OriginalException, "GraphQL {Path} failed (request {RequestId})",
+            context.FieldContext?.Path is { } path ? string.Join('.', path) : "request", requestId);
+        context.Exception = StorageFailures.IsUnavailable(context.OriginalException) ? new ServiceUnavailableException(requestId) : new InternalServerErrorException(requestId);
         context.ErrorMessage = context.Exception.Message;
     }
 

@@ -4,14 +4,12 @@ using MySqlConnector;
 
 namespace CxActors.Api.Data;
 
-/// <summary>One row of the fleet-wide contact counts.</summary>
-public sealed record CustomerContacts(string CustomerId, int Contacts);
-
 /// <summary>
 /// The fleet-wide questions, read from the reporting tables with indexed queries (never by activating grains),
-/// and the phone links that let <c>customer(id:)</c> accept a phone number.
+/// and the phone links that let <c>customer(id:)</c> accept a phone number. Every fleet-wide query first takes a slot
+/// of <paramref name="fleetGate"/>; the phone lookup (a primary-key read for one document's phones) does not.
 /// </summary>
-public sealed class ReportingStore(CxDataSources dataSources)
+public sealed class ReportingStore(CxDataSources dataSources, FleetQueryGate fleetGate)
 {
     /// <summary>
     /// Customers with contacts in since &lt; started_at &lt;= until (optionally on one channel), most contacts first,
@@ -31,6 +29,7 @@ public sealed class ReportingStore(CxDataSources dataSources)
             sql.Append(" HAVING contacts < @afterContacts OR (contacts = @afterContacts AND customer_id > @afterCustomer)");
         sql.Append(" ORDER BY contacts DESC, customer_id ASC LIMIT @limit");
 
+        using var slot = await fleetGate.EnterAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = new MySqlCommand(sql.ToString(), connection);
         AddWindow(command, sinceExclusive, untilInclusive, channel);
@@ -50,6 +49,7 @@ public sealed class ReportingStore(CxDataSources dataSources)
     /// <summary>How many customers have at least one contact in the window.</summary>
     public async Task<int> CountContactingCustomersAsync(DateTime sinceExclusive, DateTime untilInclusive, Channel? channel, CancellationToken cancellationToken)
     {
+        using var slot = await fleetGate.EnterAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = new MySqlCommand(
             "SELECT COUNT(DISTINCT customer_id) FROM interactions FORCE INDEX (ix_interactions_started) " +
@@ -62,6 +62,7 @@ public sealed class ReportingStore(CxDataSources dataSources)
     /// <summary>Customer ids in id (binary) order, strictly after <paramref name="afterCustomerId"/>: the primary key.</summary>
     public async Task<List<string>> CustomerIdsAsync(string? afterCustomerId, int limit, CancellationToken cancellationToken)
     {
+        using var slot = await fleetGate.EnterAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = new MySqlCommand(
             "SELECT customer_id FROM customers" + (afterCustomerId is null ? "" : " WHERE customer_id > @after") +
@@ -79,6 +80,7 @@ public sealed class ReportingStore(CxDataSources dataSources)
 
     public async Task<int> CountCustomersAsync(CancellationToken cancellationToken)
     {
+        using var slot = await fleetGate.EnterAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = new MySqlCommand("SELECT COUNT(*) FROM customers", connection);
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));

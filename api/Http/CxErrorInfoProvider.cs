@@ -3,12 +3,10 @@ using GraphQL.Validation;
 
 namespace CxActors.Api.Http;
 
-/// <summary>An input value this API refuses, with the reason a client can act on.</summary>
-public sealed class CxInputException(string message) : Exception(message);
-
 /// <summary>
 /// GraphQL.NET's error formatting (message, locations, path, extensions.code; no exception details), plus the
-/// reason of an input value our scalars refused, which GraphQL.NET would otherwise keep to itself.
+/// reason of an input value our scalars refused, which GraphQL.NET would otherwise keep to itself, and the request id of
+/// a masked error (<c>extensions.requestId</c>), under which the full exception was logged.
 /// </summary>
 public sealed class CxErrorInfoProvider() : ErrorInfoProvider(new ErrorInfoProviderOptions { ExposeExceptionDetails = false })
 {
@@ -22,6 +20,14 @@ public sealed class CxErrorInfoProvider() : ErrorInfoProvider(new ErrorInfoProvi
             info.Message = $"{info.Message} {input.Message}";
         else if (executionError is ValidationError && executionError.Message.Contains("'DateTime'", StringComparison.Ordinal))
             info.Message += DateTimeHint;
+        var requestId = executionError.InnerException switch
+        {
+            InternalServerErrorException masked => masked.RequestId,
+            ServiceUnavailableException masked => masked.RequestId,
+            _ => null,
+        };
+        if (requestId is not null)
+            (info.Extensions ??= new Dictionary<string, object?>())["requestId"] = requestId;
         return info;
     }
 }

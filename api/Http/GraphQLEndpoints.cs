@@ -1,11 +1,13 @@
 using System.Text.Json;
 using CxActors.Api.Schema;
+using GraphQL.Execution;
 using GraphQL.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -14,37 +16,78 @@ namespace CxActors.Api.Http;
 /// <summary>
 /// GraphQL over HTTP, written over <see cref="IDocumentExecuter"/>:
 /// <list type="bullet">
-/// <item><c>POST /graphql</c> with a JSON body <c>{query, variables, operationName}</c> (or an <c>application/graphql</c>
-/// body holding only the query): 200 with <c>data</c>/<c>errors</c> when the document was executed, 400 with
-/// <c>errors</c> when it could not be (unreadable body, no query, parse or validation errors), 413 for a body over
-/// the limit. Responses are <c>application/graphql-response+json</c> when the client accepts it, else JSON.</item>
+/// <item><c>POST /graphql</c> with a JSON body <c>{query, variables, operationName, extensions}</c>, Content-Type
+/// <c>application/json</c> (charset utf-8 or none). Any other type is 415 — in particular <c>text/plain</c> and forms,
+/// which browsers send cross-site without a CORS preflight — except <c>application/graphql</c> (a body holding only the
+/// query), kept for existing clients: browsers preflight it like JSON. A missing Content-Type is 415 too; a body
+/// over the limit 413.</item>
 /// <item><c>GET /graphql</c>: the offline GraphiQL page for browsers (Accept: text/html); otherwise executes
 /// <c>?query=&amp;variables=&amp;operationName=</c> like a POST.</item>
 /// <item><c>GET /graphql/schema.graphql</c>: the schema in SDL; <c>GET /graphql/assets/{file}</c>: GraphiQL's files.</item>
 /// </list>
+/// Status codes follow the GraphQL-over-HTTP spec (as graphql-http's audit checks it). A request that cannot be read
+/// at all (not JSON, no query) is 400. When the client accepts <c>application/graphql-response+json</c> (preferred
+/// at least as much as <c>application/json</c>), the response has that type and a document that could not be
+/// executed (parse, validation or variable-coercion errors) is 400; when it accepts only <c>application/json</c>,
+/// <c>*/*</c> or sends no Accept, the response is <c>application/json</c> and such failures are 200 with the errors
+/// in the body (legacy clients read the body whatever the status). A document that executed is always 200, field
+/// errors included. Every response carries <c>X-Request-Id</c> (<see cref="RequestIds"/>).
 /// </summary>
 public static class GraphQLEndpoints
 {
-    private const string GraphQLResponseJson = "application/graphql-response+json";
-    private const string JsonContentType = "application/json; charset=utf-8";
+    private const string GraphQLResponseMediaType = "application/graphql-response+json";
+    private const string JsonMediaType = "application/json";
 
-    public static IEndpointRouteBuilder MapGraphQLApi(this IEndpointRouteBuilder app)
+    /// <summary>The GraphQL routes as one group, so that the host can attach policies (authorization, rate limits).</summary>
+    public static RouteGroupBuilder MapGraphQLApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/graphql", PostAsync);
-        app.MapGet("/graphql", GetAsync);
-        app.MapGet("/graphql/schema.graphql", (CxSchema schema) => Results.Text(schema.Print(), "text/plain; charset=utf-8"));
-        app.MapGet("/graphql/assets/{file}", (string file, HttpContext http, GraphiQLAssets assets) => ServeAsset(http, assets, file));
-        return app;
+        var group = app.MapGroup("/graphql");
+        group.MapPost("", Guarded(PostAsync));
+        group.MapGet("", Guarded(GetAsync));
+        group.MapGet("/schema.graphql", Guarded(http =>
+            Results.Text(http.RequestServices.GetRequiredService<CxSchema>().Print(), "text/plain; charset=utf-8").ExecuteAsync(http)));
+        group.MapGet("/assets/{file}", Guarded(http =>
+            ServeAsset(http, http.RequestServices.GetRequiredService<GraphiQLAssets>(), http.Request.RouteValues["file"] as string ?? "").ExecuteAsync(http)));
+        return group;
     }
+
+    /// <summary>Assigns the request id; an exception that escapes a handler is logged with it and masked.</summary>
+    private static RequestDelegate Guarded(RequestDelegate handler) => async http =>
+    {
+        var requestId = RequestIds.Assign(http);
+        try
+        {
+            await handler(http);
+        }
+        catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CxActors.Api.GraphQL")
+                .LogError(ex, "GraphQL HTTP request failed (request {RequestId})", requestId);
+            if (http.Response.HasStarted)
+                throw;
+            http.Response.Clear();
+            http.Response.Headers[RequestIds.Header] = requestId;
+            http.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            await WriteResultAsync(http, new ExecutionResult(new UnhandledError(
+                new InternalServerErrorException().Message, new InternalServerErrorException(requestId))));
+        }
+    };
 
     private static async Task PostAsync(HttpContext http)
     {
         var options = http.RequestServices.GetRequiredService<IOptions<GraphQLApiOptions>>().Value;
         var serializer = http.RequestServices.GetRequiredService<IGraphQLTextSerializer>();
         var request = http.Request;
+        var bodyType = BodyType(request.ContentType);
+        if (bodyType is BodyKind.Unsupported)
+        {
+            await WriteErrorAsync(http, StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType,
+                "Send the request with Content-Type: application/json.");
+            return;
+        }
         if (request.ContentLength > options.MaxRequestBytes)
         {
-            await WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge, $"The request body is over the limit of {options.MaxRequestBytes} bytes.");
+            await WriteTooLargeAsync(http, options);
             return;
         }
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -53,7 +96,7 @@ public static class GraphQLEndpoints
         GraphQLRequest? graphQLRequest;
         try
         {
-            if (MediaType(request.ContentType) is "application/graphql")
+            if (bodyType is BodyKind.GraphQL)
             {
                 using var reader = new StreamReader(request.Body);
                 graphQLRequest = new GraphQLRequest { Query = await reader.ReadToEndAsync(http.RequestAborted) };
@@ -65,13 +108,13 @@ public static class GraphQLEndpoints
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            await WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge, $"The request body is over the limit of {options.MaxRequestBytes} bytes.");
+            await WriteTooLargeAsync(http, options);
             return;
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException or ArgumentException)
         {
-            await WriteErrorAsync(http, StatusCodes.Status400BadRequest,
-                $"The request body is not a GraphQL request: send a JSON object {{\"query\": \"...\", \"variables\": {{...}}, \"operationName\": \"...\"}} ({ex.Message})");
+            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest,
+                "The request body is not a GraphQL request: send a JSON object {\"query\": \"...\", \"variables\": {...}, \"operationName\": \"...\"}.");
             return;
         }
         await ExecuteAsync(http, graphQLRequest, options);
@@ -101,7 +144,7 @@ public static class GraphQLEndpoints
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException or ArgumentException)
         {
-            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, $"The 'variables' parameter is not a JSON object ({ex.Message})");
+            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, "The 'variables' parameter is not a JSON object.");
             return;
         }
         await ExecuteAsync(http, graphQLRequest, options);
@@ -111,7 +154,7 @@ public static class GraphQLEndpoints
     {
         if (request is null || string.IsNullOrWhiteSpace(request.Query))
         {
-            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, "The request has no query: send {\"query\": \"{ ... }\"}.");
+            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, "The request has no query: send {\"query\": \"{ ... }\"}.");
             return;
         }
         var executer = http.RequestServices.GetRequiredService<IDocumentExecuter<CxSchema>>();
@@ -123,24 +166,49 @@ public static class GraphQLEndpoints
             OperationName = request.OperationName,
             RequestServices = http.RequestServices,
             User = http.User,
+            UserContext = RequestIds.UserContext(RequestIds.Of(http)),
             CancellationToken = http.RequestAborted,
             Timeout = options.RequestTimeout,
-            TimeoutAction = GraphQL.Execution.TimeoutAction.ReturnTimeoutError,
+            TimeoutAction = TimeoutAction.ReturnTimeoutError,
         });
-        // GraphQL over HTTP: a document that could not be executed at all (parse, validation or variable errors).
-        http.Response.StatusCode = result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
+        http.Response.StatusCode = result.Executed || !PrefersGraphQLResponse(http.Request) ? StatusCodes.Status200OK : NotExecutedStatus(result);
         await WriteResultAsync(http, result);
     }
 
-    private static Task WriteErrorAsync(HttpContext http, int status, string message)
+    /// <summary>
+    /// For application/graphql-response+json: a document that could not be executed is the client's (400), unless
+    /// what stopped it was ours: a masked failure (500), storage (503) or the time budget (504).
+    /// </summary>
+    private static int NotExecutedStatus(ExecutionResult result)
+    {
+        foreach (var error in result.Errors ?? [])
+        {
+            switch (error)
+            {
+                case TimeoutError:
+                    return StatusCodes.Status504GatewayTimeout;
+                case { InnerException: ServiceUnavailableException }:
+                    return StatusCodes.Status503ServiceUnavailable;
+                case { InnerException: InternalServerErrorException }:
+                    return StatusCodes.Status500InternalServerError;
+            }
+        }
+        return StatusCodes.Status400BadRequest;
+    }
+
+    private static Task WriteTooLargeAsync(HttpContext http, GraphQLApiOptions options) =>
+        WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge, ErrorCodes.InvalidRequest,
+            $"The request body is over the limit of {options.MaxRequestBytes} bytes.");
+
+    private static Task WriteErrorAsync(HttpContext http, int status, string code, string message)
     {
         http.Response.StatusCode = status;
-        return WriteResultAsync(http, new ExecutionResult(new ExecutionError(message) { Code = ErrorCodes.InvalidRequest }));
+        return WriteResultAsync(http, new ExecutionResult(new ExecutionError(message) { Code = code }));
     }
 
     private static async Task WriteResultAsync(HttpContext http, ExecutionResult result)
     {
-        http.Response.ContentType = AcceptsGraphQLResponse(http.Request) ? GraphQLResponseJson + "; charset=utf-8" : JsonContentType;
+        http.Response.ContentType = (PrefersGraphQLResponse(http.Request) ? GraphQLResponseMediaType : JsonMediaType) + "; charset=utf-8";
         var serializer = http.RequestServices.GetRequiredService<IGraphQLTextSerializer>();
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
     }
@@ -162,12 +230,44 @@ public static class GraphQLEndpoints
         return Results.Bytes(asset.Content, asset.ContentType);
     }
 
-    private static string? MediaType(string? contentType) =>
-        contentType is null ? null : contentType.Split(';', 2)[0].Trim().ToLowerInvariant();
+    private enum BodyKind
+    {
+        Unsupported,
+        Json,
+        GraphQL,
+    }
+
+    /// <summary>application/json (charset absent or utf-8), application/graphql, or neither (including no type).</summary>
+    private static BodyKind BodyType(string? contentType)
+    {
+        if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var parsed))
+            return BodyKind.Unsupported;
+        if (parsed.Charset.HasValue && !parsed.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+            return BodyKind.Unsupported;
+        if (parsed.MediaType.Equals(JsonMediaType, StringComparison.OrdinalIgnoreCase))
+            return BodyKind.Json;
+        if (parsed.MediaType.Equals("application/graphql", StringComparison.OrdinalIgnoreCase))
+            return BodyKind.GraphQL;
+        return BodyKind.Unsupported;
+    }
 
     private static bool AcceptsHtml(HttpRequest request) =>
         request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
 
-    private static bool AcceptsGraphQLResponse(HttpRequest request) =>
-        request.Headers.Accept.ToString().Contains(GraphQLResponseJson, StringComparison.OrdinalIgnoreCase);
+    /// <summary>Accept lists application/graphql-response+json with a quality at least that of application/json.</summary>
+    private static bool PrefersGraphQLResponse(HttpRequest request)
+    {
+        if (request.Headers.Accept.Count == 0 || !MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var ranges))
+            return false;
+        double graphQLResponse = 0, json = 0;
+        foreach (var range in ranges)
+        {
+            var quality = range.Quality ?? 1;
+            if (range.MediaType.Equals(GraphQLResponseMediaType, StringComparison.OrdinalIgnoreCase))
+                graphQLResponse = Math.Max(graphQLResponse, quality);
+            else if (range.MediaType.Equals(JsonMediaType, StringComparison.OrdinalIgnoreCase))
+                json = Math.Max(json, quality);
+        }
+        return graphQLResponse > 0 && graphQLResponse >= json;
+    }
 }

@@ -22,13 +22,3 @@ public sealed class InteractionGraphType : ObjectGraphType<Interaction>
         Field<StringGraphType>("sourceId").Description("The source system's id exactly as given, when it gave one.").Resolve(ctx => ctx.Source.SourceId);
     }
 }
-
-public sealed class ChannelCountGraphType : ObjectGraphType<ChannelCount>
-{
-    public ChannelCountGraphType()
-    {
-        Name = "ChannelCount";
-        Field<NonNullGraphType<ChannelGraphType>>("channel").Resolve(ctx => ctx.Source.Channel);
-        Field<NonNullGraphType<IntGraphType>>("count").Resolve(ctx => ctx.Source.Count);
-    }
-}

@@ -6,8 +6,6 @@ namespace CxActors.Api.Schema;
 
 public sealed class QueryGraphType : ObjectGraphType
 {
-    /// <summary>Longest key a customer id can have (the customers table's column).</summary>
-    private const int MaxIdLength = 254;
 
     public QueryGraphType()
     {
@@ -66,9 +64,9 @@ public sealed class QueryGraphType : ObjectGraphType
     /// <summary>An e-mail (contains '@') goes to its grain; anything else is a phone number, looked up by its digits.</summary>
     private static object? Lookup(CustomerLoader loader, string id)
     {
-        var key = id.Trim().ToLowerInvariant();
+        var key = CustomerIds.Normalize(id);
         if (key.Contains('@'))
-            return key.Length <= MaxIdLength ? loader.ByEmail(key) : null;
+            return key.Length <= CustomerIds.MaxLength ? loader.ByEmail(key) : null;
         var digits = Digits(key);
         return digits is { Length: > 0 and <= 32 } ? loader.ByPhone(digits) : null;
     }

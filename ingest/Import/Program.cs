@@ -27,15 +27,9 @@ for (var i = 0; i < args.Length; i++)
             break;
     }
 }
-(IngestFormat Format, string Path)? target = channelArg?.ToLowerInvariant() switch
-{
-    "phone" or "ura" => (IngestFormat.Phone, "/ingest/phone"),
-    "chat" => (IngestFormat.Chat, "/ingest/chat"),
-    "whatsapp" => (IngestFormat.WhatsApp, "/ingest/whatsapp"),
-    "email" => (IngestFormat.Email, "/ingest/email"),
-    "canonical" or "interactions" => (IngestFormat.Canonical, "/ingest/interactions"),
-    _ => null,
-};
+(IngestFormat Format, string Path)? target = IngestFormats.TryParse(channelArg, out var format, out var name)
+    ? (format, CxActors.ChannelNames.EndpointPath(name)!)
+    : null;
 if (target is null || files.Count == 0)
 {
     Console.Error.WriteLine(usage);

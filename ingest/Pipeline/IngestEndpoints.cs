@@ -25,7 +25,7 @@ public static class IngestEndpoints
             IngestRoutes.TryGetNative(channel, out var format)
                 ? IngestAsync(http, ingestor, options.Value, logs, format)
                 : Task.FromResult(Problem(http, StatusCodes.Status404NotFound, IngestErrorCodes.UnknownChannel,
-                    $"unknown channel '{Quote(channel)}': use {IngestRoutes.NativeNamesForHumans}")));
+                    $"unknown channel '{Quote(channel)}': use {ChannelNames.NativeList}")));
         return group;
     }
 

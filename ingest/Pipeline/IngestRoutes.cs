@@ -1,6 +1,9 @@
 namespace CxActors.Ingest.Pipeline;
 
-/// <summary>The ingest endpoints: the path segment, the format its bodies are read in, and the name rejections are stored under.</summary>
+/// <summary>
+/// What each ingest endpoint reads: its format (from <see cref="IngestFormats"/>), the name its rejections are stored
+/// under (from <see cref="ChannelNames"/>) and the content types its bodies may be sent as.
+/// </summary>
 public static class IngestRoutes
 {
     private static readonly string[] Json = ["application/json", "application/x-ndjson", "application/jsonl", "application/json-seq"];
@@ -10,19 +13,15 @@ public static class IngestRoutes
     public sealed record Endpoint(IngestFormat Format, string Name, IReadOnlyList<string> ContentTypes);
 
     /// <summary>POST /ingest/interactions.</summary>
-    public static readonly Endpoint Canonical = new(IngestFormat.Canonical, "canonical", Json);
+    public static readonly Endpoint Canonical = new(IngestFormat.Canonical, ChannelNames.Canonical, Json);
 
-    private static readonly Dictionary<string, Endpoint> Native = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>POST /ingest/{channel}: a native export's endpoint by its name or alias (case-insensitive).</summary>
+    public static bool TryGetNative(string channel, out Endpoint endpoint)
     {
-        ["phone"] = new(IngestFormat.Phone, "phone", Json),
-        ["ura"] = new(IngestFormat.Phone, "phone", Json),
-        ["chat"] = new(IngestFormat.Chat, "chat", Json),
-        ["whatsapp"] = new(IngestFormat.WhatsApp, "whatsapp", Csv),
-        ["email"] = new(IngestFormat.Email, "email", Csv),
-    };
-
-    public const string NativeNamesForHumans = "phone (or ura), chat, whatsapp or email";
-
-    /// <summary>POST /ingest/{channel}: a native export's endpoint by its path segment (case-insensitive).</summary>
-    public static bool TryGetNative(string channel, out Endpoint endpoint) => Native.TryGetValue(channel, out endpoint!);
+        endpoint = Canonical;
+        if (!ChannelNames.TryResolveNative(channel, out var name) || !IngestFormats.TryParse(name, out var format, out _))
+            return false;
+        endpoint = new Endpoint(format, name, IngestFormats.IsCsv(format) ? Csv : Json);
+        return true;
+    }
 }

@@ -40,24 +40,41 @@ public sealed class ApiFixture : IAsyncLifetime
         Assert.Equal(records.Length, JsonNode.Parse(body)!["accepted"]!.GetValue<int>());
     }
 
-    public async Task<GraphQLResponse> QueryAsync(string query, object? variables = null, string? operationName = null)
-    {
-        var body = JsonSerializer.Serialize(new { query, variables, operationName });
-        return await PostAsync(body);
-    }
+    public Task<GraphQLResponse> QueryAsync(string query, object? variables = null, string? operationName = null, string? accept = null) =>
+        Http.QueryAsync(query, variables, operationName, accept);
 
-    public async Task<GraphQLResponse> PostAsync(string body, string contentType = "application/json", string? accept = null)
+    public Task<GraphQLResponse> PostAsync(string body, string? contentType = "application/json", string? accept = null) =>
+        Http.PostGraphQLAsync(body, contentType, accept);
+}
+
+/// <summary>POST /graphql from a test, against the silo process or an <see cref="InProcessHost"/>.</summary>
+public static class GraphQLHttp
+{
+    public const string GraphQLResponseJson = "application/graphql-response+json";
+
+    public static Task<GraphQLResponse> QueryAsync(this HttpClient http, string query, object? variables = null, string? operationName = null, string? accept = null) =>
+        http.PostGraphQLAsync(JsonSerializer.Serialize(new { query, variables, operationName }), accept: accept);
+
+    /// <summary>A POST of <paramref name="body"/> (UTF-8) with exactly this Content-Type; null sends none at all.</summary>
+    public static async Task<GraphQLResponse> PostGraphQLAsync(this HttpClient http, string body, string? contentType = "application/json",
+        string? accept = null, string? requestId = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new StringContent(body, Encoding.UTF8, contentType) };
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        if (contentType is not null)
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = content };
         if (accept is not null)
             request.Headers.TryAddWithoutValidation("Accept", accept);
-        using var response = await Http.SendAsync(request);
+        if (requestId is not null)
+            request.Headers.TryAddWithoutValidation("X-Request-Id", requestId);
+        using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
-        return new GraphQLResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, text);
+        return new GraphQLResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, text,
+            response.Headers.TryGetValues("X-Request-Id", out var ids) ? string.Join(",", ids) : null);
     }
 }
 
-public sealed record GraphQLResponse(HttpStatusCode Status, string? ContentType, string Body)
+public sealed record GraphQLResponse(HttpStatusCode Status, string? ContentType, string Body, string? RequestId = null)
 {
     public JsonNode Json => JsonNode.Parse(Body)!;
 

@@ -62,14 +62,14 @@ public sealed class ErrorTests(ApiFixture api)
     [Fact]
     public async Task A_DateTime_without_an_offset_is_refused_as_a_literal_and_as_a_variable()
     {
-        var literal = await api.QueryAsync("""{ contactCounts(until: "2024-03-01T10:00:00") { totalCount } }""");
+        var literal = await api.QueryAsync("""{ contactCounts(until: "2024-03-01T10:00:00") { totalCount } }""", accept: GraphQLHttp.GraphQLResponseJson);
         Assert.Equal(HttpStatusCode.BadRequest, literal.Status);
         Assert.Equal(
             ("Argument 'until' has invalid value. Expected type 'DateTime', found \"2024-03-01T10:00:00\". " +
              "A DateTime is an ISO-8601 date and time with Z or a UTC offset, e.g. 2024-03-01T10:00:00Z or 2024-03-01T07:00:00-03:00.", null, "ARGUMENTS_OF_CORRECT_TYPE"),
             literal.Error);
 
-        var variable = await api.QueryAsync("query($t: DateTime) { contactCounts(since: $t) { totalCount } }", new { t = "2024-03-01 10:00" });
+        var variable = await api.QueryAsync("query($t: DateTime) { contactCounts(since: $t) { totalCount } }", new { t = "2024-03-01 10:00" }, accept: GraphQLHttp.GraphQLResponseJson);
         Assert.Equal(HttpStatusCode.BadRequest, variable.Status);
         Assert.Equal(
             ("Variable '$t' is invalid. Unable to convert '2024-03-01 10:00' to 'DateTime' " +
@@ -77,33 +77,48 @@ public sealed class ErrorTests(ApiFixture api)
              null, "INVALID_VALUE"),
             variable.Error);
 
-        var notADate = await api.QueryAsync("query($t: DateTime) { contactCounts(since: $t) { totalCount } }", new { t = "yesterday+1" });
+        var notADate = await api.QueryAsync("query($t: DateTime) { contactCounts(since: $t) { totalCount } }", new { t = "yesterday+1" }, accept: GraphQLHttp.GraphQLResponseJson);
         Assert.Equal(HttpStatusCode.BadRequest, notADate.Status);
         Assert.Equal("INVALID_VALUE", notADate.Error.Code);
     }
 
+    /// <summary>
+    /// A document that cannot be executed: 400 for a client that accepts application/graphql-response+json; for a
+    /// client that accepts only application/json (or sends no Accept), GraphQL over HTTP answers 200 with the errors,
+    /// unless the request could not be read at all (last six rows), which is 400 for everyone.
+    /// </summary>
     [Theory]
-    [InlineData("""{"query":"{ customer(id: "}""", "SYNTAX_ERROR")]
-    [InlineData("""{"query":"{ customer(id: \"a@b.c\") { nope } }"}""", "FIELDS_ON_CORRECT_TYPE")]
-    [InlineData("""{"query":"{ customer { id } }"}""", "PROVIDED_NON_NULL_ARGUMENTS")]
-    [InlineData("""{"query":"{ contactCounts(channel: FAX) { totalCount } }"}""", "ARGUMENTS_OF_CORRECT_TYPE")]
-    [InlineData("""{"query":"mutation { x }"}""", "OPERATION_NOT_SUPPORTED")]
-    [InlineData("""{"query":"query A { customers { totalCount } } query B { customers { totalCount } }"}""", "NO_OPERATION_NAME")]
-    [InlineData("""{"query":""}""", "INVALID_REQUEST")]
-    [InlineData("""{"variables":{}}""", "INVALID_REQUEST")]
-    [InlineData("""[{"query":"{ customers { totalCount } }"}]""", "INVALID_REQUEST")]
-    [InlineData("""{"query": 42}""", "INVALID_REQUEST")]
-    [InlineData("not json", "INVALID_REQUEST")]
-    [InlineData("", "INVALID_REQUEST")]
-    public async Task A_document_that_cannot_be_executed_gets_400_with_GraphQL_errors(string body, string code)
+    [InlineData("""{"query":"{ customer(id: "}""", "SYNTAX_ERROR", true)]
+    [InlineData("""{"query":"{ customer(id: \"a@b.c\") { nope } }"}""", "FIELDS_ON_CORRECT_TYPE", true)]
+    [InlineData("""{"query":"{ customer { id } }"}""", "PROVIDED_NON_NULL_ARGUMENTS", true)]
+    [InlineData("""{"query":"{ contactCounts(channel: FAX) { totalCount } }"}""", "ARGUMENTS_OF_CORRECT_TYPE", true)]
+    [InlineData("""{"query":"mutation { x }"}""", "OPERATION_NOT_SUPPORTED", true)]
+    [InlineData("""{"query":"query A { customers { totalCount } } query B { customers { totalCount } }"}""", "NO_OPERATION_NAME", true)]
+    [InlineData("""{"query":""}""", "INVALID_REQUEST", false)]
+    [InlineData("""{"variables":{}}""", "INVALID_REQUEST", false)]
+    [InlineData("""[{"query":"{ customers { totalCount } }"}]""", "INVALID_REQUEST", false)]
+    [InlineData("""{"query": 42}""", "INVALID_REQUEST", false)]
+    [InlineData("not json", "INVALID_REQUEST", false)]
+    [InlineData("", "INVALID_REQUEST", false)]
+    public async Task A_document_that_cannot_be_executed_gets_400_with_GraphQL_errors(string body, string code, bool readable)
     {
-        var response = await api.PostAsync(body);
+        var response = await api.PostAsync(body, accept: GraphQLHttp.GraphQLResponseJson);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
-        Assert.Equal("application/json", response.ContentType);
+        Assert.Equal(GraphQLHttp.GraphQLResponseJson, response.ContentType);
         Assert.Null(response.Json["data"]);
         Assert.Equal(code, response.Json["errors"]![0]!["extensions"]!["code"]!.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(response.Json["errors"]![0]!["message"]!.GetValue<string>()));
+
+        foreach (var accept in new[] { null, "application/json", "*/*" })
+        {
+            var legacy = await api.PostAsync(body, accept: accept);
+
+            Assert.Equal(readable ? HttpStatusCode.OK : HttpStatusCode.BadRequest, legacy.Status);
+            Assert.Equal("application/json", legacy.ContentType);
+            Assert.Null(legacy.Json["data"]);
+            Assert.Equal(response.Body, legacy.Body);
+        }
     }
 
     [Fact]
@@ -148,7 +163,7 @@ public sealed class ErrorTests(ApiFixture api)
     public async Task A_document_nested_too_deep_is_refused()
     {
         var deep = "{ __schema { types { " + string.Concat(Enumerable.Repeat("ofType { ", 16)) + "name" + new string('}', 16) + " } } }";
-        var response = await api.QueryAsync(deep);
+        var response = await api.QueryAsync(deep, accept: GraphQLHttp.GraphQLResponseJson);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Null(response.Json["data"]);
@@ -160,7 +175,7 @@ public sealed class ErrorTests(ApiFixture api)
     {
         var aliases = string.Concat(Enumerable.Range(0, 60).Select(i =>
             $$"""a{{i}}: customer(id: "x{{i}}@example.com") { interactions(first: 100) { nodes { id channel startedAt agent } } }""" + "\n"));
-        var response = await api.QueryAsync("{\n" + aliases + "}");
+        var response = await api.QueryAsync("{\n" + aliases + "}", accept: GraphQLHttp.GraphQLResponseJson);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Null(response.Json["data"]);
