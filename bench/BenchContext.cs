@@ -6,11 +6,11 @@ using CxActors.Bench.Infrastructure;
 namespace CxActors.Bench;
 
 /// <summary>What every part needs: the options, the database, the silo, one HTTP client, the data, and the log.</summary>
-public sealed class BenchContext(BenchOptions options, BenchDatabase database, SiloRunner silo, HttpClient http, SyntheticData data, int? mysqlPid)
+public sealed class BenchContext(BenchOptions options, BenchDatabase database, SiloProcess silo, HttpClient http, SyntheticData data, int? mysqlPid)
 {
     public BenchOptions Options { get; } = options;
     public BenchDatabase Database { get; } = database;
-    public SiloRunner Silo { get; } = silo;
+    public SiloProcess Silo { get; } = silo;
     public HttpClient Http { get; } = http;
     public SyntheticData Data { get; } = data;
     public int? MySqlPid { get; } = mysqlPid;

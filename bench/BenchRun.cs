@@ -31,7 +31,11 @@ public static class BenchRun
         { Timeout = TimeSpan.FromMinutes(10) };
 
         BenchContext.Log("starting the silo");
-        var silo = await SiloRunner.StartAsync(o.Root, database.ConnectionString, http);
+        var silo = await SiloProcess.StartAsync(database.ConnectionString, new Dictionary<string, string>
+        {
+            ["Orleans:ClusterId"] = "cx-bench",
+            ["Logging:LogLevel:CxActors"] = "Warning",
+        });
         await using var stopSilo = new StopUnlessKept(silo, o.KeepSilo);
         BenchContext.Log($"silo {silo.Url} (pid {silo.Pid}) is healthy");
         var ctx = new BenchContext(o, database, silo, http, data, mysqlPid);
@@ -91,15 +95,16 @@ public static class BenchRun
             return $"the silo keeps running on {ctx.Silo.Url} (pid {ctx.Silo.Pid}); database {ctx.Database.Name}";
         BenchContext.Log("stopping the silo (SIGTERM; kill -9 after 20 s)");
         var pending = await ctx.Database.ScalarAsync("SELECT COUNT(*) FROM customers") - await ctx.Database.ScalarAsync("SELECT COUNT(*) FROM OrleansStorage");
-        var seconds = await ctx.Silo.StopAsync(TimeSpan.FromSeconds(20));
-        return seconds is { } s
-            ? $"the silo stopped gracefully in {s:F1} s"
+        var clock = Stopwatch.StartNew();
+        var graceful = await ctx.Silo.StopAsync(TimeSpan.FromSeconds(20));
+        return graceful
+            ? $"the silo stopped gracefully in {clock.Elapsed.TotalSeconds:F1} s"
             : $"the silo did not stop within 20 s of SIGTERM and was killed: deactivating writes each grain's snapshot, and {pending:N0} customers had none yet " +
               "(nothing is lost: the interactions log holds every acknowledged row)";
     }
 
     /// <summary>Kills the silo when the run ends, however it ends, unless --keep-silo asked to leave it running.</summary>
-    private sealed class StopUnlessKept(SiloRunner silo, bool keep) : IAsyncDisposable
+    private sealed class StopUnlessKept(SiloProcess silo, bool keep) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => keep ? ValueTask.CompletedTask : silo.DisposeAsync();
     }

@@ -270,7 +270,7 @@ public static class ReferenceBench
         Add(SyntheticData.Topics[i.Topic].Sub);
         Add(i.Score >= 0 ? i.Score : null);
         Add(i.Comment >= 0 ? SyntheticData.Comments[i.Comment] : null);
-        Add(i.Channel != Channel.Email ? i.WaitSeconds : null);
+        Add(i.Channel != Data.Channel.Email ? i.WaitSeconds : null);
         Add(i.HandleSeconds > 0 ? i.HandleSeconds : null);
         Add("api");
         Add(null);

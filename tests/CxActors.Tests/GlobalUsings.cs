@@ -1,3 +1,4 @@
+global using CxActors.TestSupport;
 global using CxActors.Tests.Infrastructure;
 global using Orleans;
 global using Orleans.Hosting;

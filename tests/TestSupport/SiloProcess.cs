@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace CxActors.Tests.Infrastructure;
+namespace CxActors.TestSupport;
 
 /// <summary>
-/// A real silo process (the same binary `./cx up` runs) on free ports, for tests that need HTTP, several
-/// silos in one cluster, or a kill -9. Its output is kept for the failure message.
+/// A real silo process (the same binary `./cx up` runs) on free ports, for tests that need HTTP, several silos in one
+/// cluster, or a kill -9, and for the benchmark. Its last output lines are kept for failure messages.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
@@ -25,6 +25,8 @@ public sealed class SiloProcess : IAsyncDisposable
     public SiloPorts Ports { get; }
     public HttpClient Http { get; }
     public bool HasExited => _process.HasExited;
+    public int Pid => _process.Id;
+    public string Url => Http.BaseAddress!.ToString().TrimEnd('/');
     public string Output { get { lock (_output) return string.Join('\n', _output.TakeLast(200)); } }
 
     /// <summary>
@@ -169,7 +171,11 @@ public sealed class SiloProcess : IAsyncDisposable
         if (line is null)
             return;
         lock (_output)
+        {
             _output.Add(line);
+            if (_output.Count > 2000)
+                _output.RemoveRange(0, 1000);
+        }
     }
 
     /// <summary>
@@ -206,7 +212,8 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>The silo built in the same configuration as these tests (./cx test builds the solution first).</summary>
     private static string SiloBinary()
     {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var configuration = Environment.GetEnvironmentVariable("CX_CONFIGURATION") is { Length: > 0 } configured ? configured
+            : AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         var path = Path.Combine(RepositoryRoot(), "silo", "bin", configuration, "net10.0", "CxActors.Silo.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"build the silo first ({path})");
     }

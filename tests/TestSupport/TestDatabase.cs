@@ -1,8 +1,7 @@
 using CxActors.Database;
-using CxActors.Storage;
 using MySqlConnector;
 
-namespace CxActors.Tests.Infrastructure;
+namespace CxActors.TestSupport;
 
 /// <summary>
 /// A fresh database on the real MariaDB/MySQL that <c>./cx test</c> starts (CX_TEST_MYSQL), with the schema

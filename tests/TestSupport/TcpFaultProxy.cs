@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace CxActors.Tests.Infrastructure;
+namespace CxActors.TestSupport;
 
 /// <summary>
 /// A loopback TCP relay in front of the real MySQL server, so that a test can take the database away from a
