@@ -21,7 +21,7 @@ public sealed class ReportingStore(CxDataSources dataSources, FleetQueryGate fle
     {
         var sql = new StringBuilder(
             "SELECT customer_id, COUNT(*) AS contacts FROM interactions FORCE INDEX (ix_interactions_started) " +
-            "WHERE started_at > @since AND started_at <= @until");
+            "WHERE " + ContactWindow.SqlCondition);
         if (channel is not null)
             sql.Append(" AND channel = @channel");
         sql.Append(" GROUP BY customer_id");
@@ -53,7 +53,7 @@ public sealed class ReportingStore(CxDataSources dataSources, FleetQueryGate fle
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = new MySqlCommand(
             "SELECT COUNT(DISTINCT customer_id) FROM interactions FORCE INDEX (ix_interactions_started) " +
-            "WHERE started_at > @since AND started_at <= @until" + (channel is null ? "" : " AND channel = @channel"),
+            "WHERE " + ContactWindow.SqlCondition + (channel is null ? "" : " AND channel = @channel"),
             connection);
         AddWindow(command, sinceExclusive, untilInclusive, channel);
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));

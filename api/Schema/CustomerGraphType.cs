@@ -24,7 +24,7 @@ public sealed class CustomerGraphType : ObjectGraphType<CustomerNode>
             .Resolve(new FuncFieldResolver<CustomerNode, object?>(async ctx =>
             {
                 var asOf = ctx.GetArgument<DateTime?>("asOf") ?? Services(ctx).UtcNow;
-                return await ctx.Source.Grain.CountContactsAsync(Window.DayBefore(asOf), asOf, null).WaitAsync(ctx.CancellationToken);
+                return await ctx.Source.Grain.CountContactsAsync(ContactWindow.DayBefore(asOf), asOf, null).WaitAsync(ctx.CancellationToken);
             }));
 
         Field<NonNullGraphType<IntGraphType>>("contactCount")

@@ -47,6 +47,8 @@ public sealed class InProcessHost : IAsyncDisposable
         builder.Services.AddSingleton(grains.Factory);
         builder.Services.AddCxGraphQL(builder.Configuration);
         var app = builder.Build();
+        // As the silo composes it: request ids come from the host's middleware.
+        app.UseMiddleware<CxActors.ServiceDefaults.RequestIdMiddleware>();
         var group = app.MapGraphQLApi();
         conventions?.Invoke(group);
         try

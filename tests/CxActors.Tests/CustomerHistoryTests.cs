@@ -19,7 +19,7 @@ public sealed class CustomerHistoryTests
         foreach (var day in new[] { 5, 1, 9, 3, 7 })
             history.Record(At(day));
 
-        Assert.Equal([Utc(2024, 1, 9), Utc(2024, 1, 7), Utc(2024, 1, 5)], history.Recent.Select(i => i.StartedAt));
+        Assert.Equal([Utc(2024, 1, 9), Utc(2024, 1, 7), Utc(2024, 1, 5)], history.ToSnapshot().Recent.Select(i => i.StartedAt));
         Assert.Equal(5, history.TotalContacts);
         Assert.Equal(5, history.LogPosition);
         Assert.Equal(Utc(2024, 1, 1), history.FirstContactAt);
@@ -40,8 +40,8 @@ public sealed class CustomerHistoryTests
         Assert.True(history.MayHaveLoggedElsewhere(At(3)));
         Assert.False(history.MayHaveLoggedElsewhere(At(4)));
         Assert.True(history.MayHaveLoggedElsewhere(At(20, source: "ticket-1")));
-        Assert.Equal(2, history.Count(Utc(2024, 1, 3), Utc(2024, 1, 7), null));
-        Assert.Equal(0, history.Count(Utc(2024, 1, 3), Utc(2024, 1, 7), Channel.Phone));
+        Assert.Equal(2, history.Count(new ContactWindow(Utc(2024, 1, 3), Utc(2024, 1, 7)), null));
+        Assert.Equal(0, history.Count(new ContactWindow(Utc(2024, 1, 3), Utc(2024, 1, 7)), Channel.Phone));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class CustomerHistoryTests
         history.Record(Make(Customer, Channel.Phone, Utc(2024, 2, 3), phone: "71888"));
         Assert.Equal("Ana Souza", history.Name);
         Assert.Equal(["71999", "71888"], history.Phones);
-        Assert.All(history.Recent, i => Assert.Null(i.Name));
+        Assert.All(history.ToSnapshot().Recent, i => Assert.Null(i.Name));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class CustomerHistoryTests
         Assert.Equal(5, restored.LogPosition);
         Assert.Equal(5, restored.TotalContacts);
         Assert.Equal([3, 1, 1], new[] { Channel.Chat, Channel.WhatsApp, Channel.Email }.Select(restored.CountOn));
-        Assert.Equal([Utc(2024, 1, 5), Utc(2024, 1, 4), Utc(2024, 1, 3)], restored.Recent.Select(i => i.StartedAt));
+        Assert.Equal([Utc(2024, 1, 5), Utc(2024, 1, 4), Utc(2024, 1, 3)], restored.ToSnapshot().Recent.Select(i => i.StartedAt));
         Assert.Equal(6, restored.Record(At(6)));
     }
 
@@ -113,7 +113,7 @@ public sealed class CustomerHistoryTests
         var b = new CustomerHistory("b@example.com", 5);
         a.Record(Make("a@example.com", Channel.Chat, Utc(2024, 1, 1), agent: new string("Maria".ToCharArray())));
         b.Record(Make("b@example.com", Channel.Chat, Utc(2024, 1, 1), agent: new string("Maria".ToCharArray())));
-        Assert.Same(a.Recent[0].Agent, b.Recent[0].Agent);
+        Assert.Same(a.Last!.Agent, b.Last!.Agent);
     }
 
     [Fact]
@@ -146,10 +146,10 @@ public sealed class CustomerHistoryTests
         history.Record(Make(Customer, Channel.Email, Utc(2024, 3, 2)));
 
         // Zero is a value, not "none"; the window drops only what the profile holds once (name, phones).
-        Assert.Equal(original with { Name = null, Phone = null }, history.Recent[1]);
+        Assert.Equal(original with { Name = null, Phone = null }, history.ToSnapshot().Recent[1]);
         var bare = Make(Customer, Channel.Email, Utc(2024, 3, 2));
-        Assert.Equal(bare with { Name = null, Phone = null }, history.Recent[0]);
-        Assert.Null(history.Recent[0].FeedbackScore);
+        Assert.Equal(bare with { Name = null, Phone = null }, history.ToSnapshot().Recent[0]);
+        Assert.Null(history.ToSnapshot().Recent[0].FeedbackScore);
     }
 
     [Fact]
@@ -170,11 +170,11 @@ public sealed class CustomerHistoryTests
         history.Record(original);
         history.Record(plain);
 
-        Assert.Equal(plain, history.Recent[0]);
-        Assert.Equal(original, history.Recent[1]);
-        Assert.Equal(longAgent, history.Recent[1].Agent);
-        Assert.Equal(longDetail, history.Recent[1].SourceDetail);
-        Assert.Equal("demorou", history.Recent[1].FeedbackComment);
+        Assert.Equal(plain, history.ToSnapshot().Recent[0]);
+        Assert.Equal(original, history.ToSnapshot().Recent[1]);
+        Assert.Equal(longAgent, history.ToSnapshot().Recent[1].Agent);
+        Assert.Equal(longDetail, history.ToSnapshot().Recent[1].SourceDetail);
+        Assert.Equal("demorou", history.ToSnapshot().Recent[1].FeedbackComment);
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public sealed class CustomerHistoryTests
             .ThenByDescending(i => i.Id, StringComparer.Ordinal)
             .Take(120)
             .Select(i => i.Id);
-        Assert.Equal(expected, history.Recent.Select(i => i.Id));
+        Assert.Equal(expected, history.ToSnapshot().Recent.Select(i => i.Id));
         Assert.Equal(300, history.TotalContacts);
         Assert.Equal(75, history.CountOn(Channel.Email));
         Assert.All(all, i => Assert.Equal(expected.Contains(i.Id), history.Contains(i.Id)));
@@ -229,17 +229,17 @@ public sealed class CustomerHistoryTests
 
         // Days 1-7 are only in the table: a later arrival older than day 8 cannot join the window without a gap.
         restored.Record(Make(Customer, Channel.Chat, Utc(2024, 1, 2, 12)));
-        Assert.Equal([Utc(2024, 1, 10), Utc(2024, 1, 9), Utc(2024, 1, 8)], restored.Recent.Select(i => i.StartedAt));
+        Assert.Equal([Utc(2024, 1, 10), Utc(2024, 1, 9), Utc(2024, 1, 8)], restored.ToSnapshot().Recent.Select(i => i.StartedAt));
         Assert.Equal(11, restored.TotalContacts);
         Assert.False(restored.Covers(Utc(2024, 1, 2, 12)));
         Assert.True(restored.MayHaveLoggedElsewhere(At(5)));
 
         // A newer one does join: the window is partial without being full.
         restored.Record(At(11));
-        Assert.Equal([Utc(2024, 1, 11), Utc(2024, 1, 10), Utc(2024, 1, 9), Utc(2024, 1, 8)], restored.Recent.Select(i => i.StartedAt));
+        Assert.Equal([Utc(2024, 1, 11), Utc(2024, 1, 10), Utc(2024, 1, 9), Utc(2024, 1, 8)], restored.ToSnapshot().Recent.Select(i => i.StartedAt));
         Assert.True(restored.Covers(Utc(2024, 1, 8)));
         Assert.False(restored.Covers(Utc(2024, 1, 7)));
-        Assert.Equal(3, restored.Count(Utc(2024, 1, 8), Utc(2024, 1, 31), null));
+        Assert.Equal(3, restored.Count(new ContactWindow(Utc(2024, 1, 8), Utc(2024, 1, 31)), null));
         Assert.True(restored.MayHaveLoggedElsewhere(At(8)));
         Assert.False(restored.MayHaveLoggedElsewhere(At(12)));
         var (page, exact) = restored.Page(null, 10, null);
@@ -259,10 +259,10 @@ public sealed class CustomerHistoryTests
 
         // Newest first by (startedAt, id), ids compared ordinally as strings: the order of ReadPageAsync's ORDER BY.
         var expected = sameTime.Select(i => i.Id).OrderByDescending(id => id, StringComparer.Ordinal);
-        Assert.Equal(expected, history.Recent.Select(i => i.Id));
+        Assert.Equal(expected, history.ToSnapshot().Recent.Select(i => i.Id));
 
         // A cursor at the third entry pages on from the fourth.
-        var third = history.Recent[2];
+        var third = history.ToSnapshot().Recent[2];
         var (page, exact) = history.Page(null, 10, new InteractionCursor(third.StartedAt, third.Id));
         Assert.True(exact);
         Assert.Equal(expected.Skip(3), page.Select(i => i.Id));

@@ -146,11 +146,12 @@ public sealed class CustomerGrain(
 
     public async Task<int> CountContactsAsync(DateTime sinceExclusive, DateTime untilInclusive, Channel? channel)
     {
-        if (untilInclusive <= sinceExclusive || _history.TotalContacts == 0)
+        var window = new ContactWindow(sinceExclusive, untilInclusive);
+        if (window.IsEmpty || _history.TotalContacts == 0)
             return 0;
         if (_history.Covers(sinceExclusive))
-            return _history.Count(sinceExclusive, untilInclusive, channel);
-        return await reader.CountAsync(_history.CustomerId, sinceExclusive, untilInclusive, channel, CancellationToken.None);
+            return _history.Count(window, channel);
+        return await reader.CountAsync(_history.CustomerId, window, channel, CancellationToken.None);
     }
 
     public async Task<InteractionPage> GetInteractionsAsync(Channel? channel, int first, InteractionCursor? after)

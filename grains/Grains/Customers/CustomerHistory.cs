@@ -41,8 +41,6 @@ public sealed class CustomerHistory
     public DateTime? FirstContactAt { get; private set; }
     public int TotalContacts { get; private set; }
     public int CountOn(Channel channel) => _channelCounts[(int)channel];
-    /// <summary>The window, newest first (a copy: the window keeps compact entries).</summary>
-    public IReadOnlyList<Interaction> Recent => ToInteractions();
     public Interaction? Last => _recentCount > 0 ? _recent[0].ToInteraction(CustomerId) : null;
 
     /// <summary>True when every interaction of the customer is in the recent window.</summary>
@@ -154,15 +152,14 @@ public sealed class CustomerHistory
     }
 
     /// <summary>Contacts with since &lt; startedAt &lt;= until, from the window; call only when <see cref="Covers"/>.</summary>
-    public int Count(DateTime sinceExclusive, DateTime untilInclusive, Channel? channel)
+    public int Count(ContactWindow window, Channel? channel)
     {
         var count = 0;
-        for (var i = 0; i < _recentCount; i++)
+        // Newest first: the first entry at or before the window's start ends the walk.
+        for (var i = 0; i < _recentCount && _recent[i].StartedAt > window.SinceExclusive; i++)
         {
             var entry = _recent[i];
-            if (entry.StartedAt <= sinceExclusive)
-                break;
-            if (entry.StartedAt <= untilInclusive && (channel is null || entry.Channel == channel))
+            if (window.Contains(entry.StartedAt) && (channel is null || entry.Channel == channel))
                 count++;
         }
         return count;

@@ -45,16 +45,16 @@ public sealed class InteractionHistoryReader(CxDataSources dataSources)
     }
 
     /// <summary>Contacts with since &lt; started_at &lt;= until.</summary>
-    public async Task<int> CountAsync(string customerId, DateTime sinceExclusive, DateTime untilInclusive, Channel? channel, CancellationToken cancellationToken)
+    public async Task<int> CountAsync(string customerId, ContactWindow window, Channel? channel, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = new MySqlCommand(
-            "SELECT COUNT(*) FROM interactions WHERE customer_id = @customer AND started_at > @since AND started_at <= @until" +
+            "SELECT COUNT(*) FROM interactions WHERE customer_id = @customer AND " + ContactWindow.SqlCondition +
             (channel is null ? "" : " AND channel = @channel"),
             connection);
         command.Parameters.AddWithValue("@customer", customerId);
-        command.Parameters.AddWithValue("@since", sinceExclusive);
-        command.Parameters.AddWithValue("@until", untilInclusive);
+        command.Parameters.AddWithValue("@since", window.SinceExclusive);
+        command.Parameters.AddWithValue("@until", window.UntilInclusive);
         if (channel is { } c)
             command.Parameters.AddWithValue("@channel", c.ToCode());
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));
