@@ -4,9 +4,8 @@ namespace CxActors;
 
 public static class CustomerGrainFactory
 {
-    // Orleans' GetGrain<T>(string) re-derives the grain interface type from T's name on every call (string
-    // formatting and parsing: ~200 bytes and a few microseconds a call, measured on the ingest's hot path).
-    // The types never change for a factory, so they are resolved once and references are made from the id.
+    // Orleans' GetGrain<T>(string) re-derives the grain interface type from T's name on every call (a cost on the
+    // ingest's hot path, BENCHMARKS.md). The types never change for a factory: resolved once, references made from the id.
     private static Resolved? s_resolved;
 
     private sealed record Resolved(IGrainFactory Factory, GrainType Grain, GrainInterfaceType Interface);

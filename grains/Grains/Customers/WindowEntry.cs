@@ -7,9 +7,8 @@ namespace CxActors.Customers;
 /// string, nullable numbers as plain ints, the short repeated texts as two-byte <see cref="TextPool"/> codes, and no
 /// customer id, name or phone (the history holds those once). 96 bytes against 264 for an <see cref="Interaction"/>
 /// and its id string: with 100,000 active customers of ~10 interactions each, the window is a large share of a silo's
-/// memory. A class, not a struct inline in the window's array: each growth of an array of 80-byte structs leaves the
-/// old one behind, by then often in generation 2, where it stayed as fragmentation (measured: the live heap shrank by
-/// 72 MB and the settled working set not at all).
+/// memory. A class, not a struct inline in the window's array: arrays of structs left their old copies behind as
+/// generation-2 fragmentation (BENCHMARKS.md, round 3).
 /// </summary>
 internal sealed class WindowEntry
 {
