@@ -187,6 +187,32 @@ public sealed class CustomerGrainTests(CustomerClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Name_and_phones_come_back_from_the_log_alone_when_no_snapshot_holds_them()
+    {
+        var customer = NewCustomer();
+        await Grain(customer).RecordAsync([Make(customer, Channel.Phone, Utc(2024, 4, 1), name: "Bia Lima", phone: "71911112222")]);
+        await Grain(customer).RecordAsync([Make(customer, Channel.Chat, Utc(2024, 4, 2), phone: "71933334444")]);
+        // A late arrival with an older name does not rename the customer.
+        await Grain(customer).RecordAsync([Make(customer, Channel.Email, Utc(2024, 3, 1), name: "Beatriz")]);
+        var before = await Grain(customer).GetProfileAsync();
+        Assert.Equal(("Bia Lima", 3), (before!.Name, before.TotalContacts));
+
+        // Deactivation (the idle path) writes a snapshot; remove it, as if the silo had died before writing any.
+        await fixture.DeactivateAllAsync();
+        await fixture.Database.ExecuteAsync(
+            $"DELETE FROM OrleansStorage WHERE GrainTypeString = 'customer' AND GrainIdExtensionString = '{customer}'");
+
+        var after = await Grain(customer).GetProfileAsync();
+        Assert.Equal(("Bia Lima", 3), (after!.Name, after.TotalContacts));
+        Assert.Equal(["71911112222", "71933334444"], after.Phones);
+        Assert.Equal(before.LastInteraction.Id, after.LastInteraction.Id);
+        // The next record keeps them in the customers row (it used to blank name and phones after a restart).
+        await Grain(customer).RecordAsync([Make(customer, Channel.Email, Utc(2024, 4, 3))]);
+        Assert.Equal("Bia Lima|71911112222,71933334444|4", await fixture.Database.TextAsync(
+            "SELECT name, phones, total_contacts FROM customers WHERE customer_id = @c", ("@c", customer)));
+    }
+
+    [Fact]
     public async Task An_append_refused_by_MySQL_takes_down_the_overlapping_append_it_was_counted_in()
     {
         var customer = NewCustomer();

@@ -121,6 +121,23 @@ public sealed class FaultToleranceTests
     }
 
     [Fact]
+    public async Task Every_rejection_is_stored_with_its_reason_and_the_answer_lists_the_first_ten_thousand()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var silo = await SiloProcess.StartAsync(db.ConnectionString);
+        var records = Enumerable.Range(0, 10_050).Select(i => Record($"bad{i}", "EMAIL", Interactions.Utc(2024, 9, 3).AddSeconds(i))).ToList();
+        var (status, answer) = await PostAsync(silo.Http, records);
+        Assert.Equal((200, 0, 10_050, 10_000), (status, answer.Accepted, answer.RejectedCount, answer.Rejected.Count));
+        Assert.Equal(Enumerable.Range(0, 10_000), answer.Rejected.Select(r => r.Record));
+        Assert.Equal("customer: 'bad0' is not a valid e-mail address", answer.Rejected[0].Reason);
+        // All are stored, the ones past the listed 10,000 included, each with its reason and raw record.
+        Assert.Equal(10_050, await db.ScalarAsync<int>("SELECT COUNT(*) FROM ingest_rejections"));
+        Assert.Equal("canonical|10049|customer: 'bad10049' is not a valid e-mail address", await db.TextAsync(
+            "SELECT channel, record_index, reason FROM ingest_rejections WHERE record_index = 10049"));
+        Assert.Contains("\"bad10049\"", await db.TextAsync("SELECT raw_record FROM ingest_rejections WHERE record_index = 10049"));
+    }
+
+    [Fact]
     public async Task A_phone_export_record_whose_date_and_duration_overflow_is_rejected_and_its_neighbour_stored()
     {
         await using var db = await TestDatabase.CreateAsync();
