@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MySqlConnector;
+using static CxActors.Tests.Infrastructure.CanonicalBodies;
+
+namespace CxActors.Tests;
+
+/// <summary>
+/// The cluster under faults, with requests in flight through every silo: a member's death, a rolling restart, an
+/// outage in the middle of a body. Afterwards every body ever sent (acknowledged or not) is re-delivered, and there
+/// must be exactly one row per interaction and customers totals equal to the log.
+/// </summary>
+public sealed class ClusterFaultTests
+{
+    private const int CustomersPerRun = 300;
+
+    /// <summary>Clients that post batches of 50 new interactions through the silos they are given, remembering every body.</summary>
+    private sealed class Load(Func<int, SiloProcess?> siloFor)
+    {
+        public ConcurrentBag<JsonObject[]> Sent { get; } = [];
+        public ConcurrentBag<(DateTime At, int Status, int Client)> Answers { get; } = [];
+        private int _inFlight;
+        public int InFlight => Volatile.Read(ref _inFlight);
+
+        public Task RunAsync(int clients, CancellationToken stop) => Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
+        {
+            for (var batch = 0; !stop.IsCancellationRequested; batch++)
+            {
+                var silo = siloFor(client);
+                if (silo is null || silo.HasExited)
+                {
+                    await Task.Delay(100, CancellationToken.None);
+                    continue;
+                }
+                var records = Enumerable.Range(0, 50).Select(i => Record($"load{(client * 50 + i + batch) % CustomersPerRun}@example.com",
+                    (i % 4) switch { 0 => "PHONE", 1 => "CHAT", 2 => "WHATSAPP", _ => "EMAIL" },
+                    Interactions.Utc(2024, 6, 1).AddSeconds(batch * 50 + i), $"c{client}-b{batch}-r{i}")).ToArray();
+                Sent.Add(records);
+                Interlocked.Increment(ref _inFlight);
+                try
+                {
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+                    var (status, _) = await PostAsync(silo.Http, records, timeout.Token);
+                    Answers.Add((DateTime.UtcNow, status, client));
+                }
+                catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException)
+                {
+                    Answers.Add((DateTime.UtcNow, 0, client)); // no answer: connection refused or cut
+                    await Task.Delay(200, CancellationToken.None);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _inFlight);
+                }
+            }
+        })));
+    }
+
+    private static async Task RedeliverEverythingAndCheckExactnessAsync(TestDatabase db, SiloProcess silo, Load load)
+    {
+        var ids = new HashSet<string>();
+        foreach (var body in load.Sent)
+        {
+            foreach (var record in body)
+                ids.Add((string)record["id"]!);
+            var (status, answer) = await PostAsync(silo.Http, body);
+            Assert.Equal(200, status);
+            Assert.Equal(body.Length, answer.Accepted + answer.Duplicates);
+        }
+        Assert.Equal(ids.Count, await db.ScalarAsync<int>("SELECT COUNT(*) FROM interactions"));
+        Assert.Equal(ids.Count, await db.ScalarAsync<int>("SELECT COUNT(DISTINCT source_id) FROM interactions"));
+        Assert.Equal(0, await db.ScalarAsync<int>(
+            "SELECT COUNT(*) FROM customers c WHERE total_contacts <> (SELECT COUNT(*) FROM interactions i WHERE i.customer_id = c.customer_id) " +
+            "OR phone_contacts <> (SELECT COUNT(*) FROM interactions i WHERE i.customer_id = c.customer_id AND i.channel = 'PHONE') " +
+            "OR email_contacts <> (SELECT COUNT(*) FROM interactions i WHERE i.customer_id = c.customer_id AND i.channel = 'EMAIL')"));
+        Assert.Equal(await db.ScalarAsync<int>("SELECT COUNT(DISTINCT customer_id) FROM interactions"), await db.ScalarAsync<int>("SELECT COUNT(*) FROM customers"));
+    }
+
+    [Fact]
+    public async Task The_cluster_survives_a_member_killed_under_load_through_both_silos()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var a = await SiloProcess.StartAsync(db.ConnectionString);
+        await using var b = await SiloProcess.StartAsync(db.ConnectionString);
+        var load = new Load(client => client % 2 == 0 ? a : b);
+        using var stop = new CancellationTokenSource();
+        var running = load.RunAsync(4, stop.Token);
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Kill with a request in flight through each silo, if the clients have one there.
+        for (var wait = 0; wait < 50 && load.InFlight < 2; wait++)
+            await Task.Delay(20);
+        var killedAt = DateTime.UtcNow;
+        a.KillHard();
+
+        // Through the survivor, requests succeed again within 30 s (membership declares the dead silo dead).
+        var recovered = false;
+        for (var waited = TimeSpan.Zero; waited < TimeSpan.FromSeconds(30) && !recovered; waited += TimeSpan.FromMilliseconds(250))
+        {
+            await Task.Delay(250);
+            recovered = load.Answers.Any(x => x.Client % 2 == 1 && x.At > killedAt.AddSeconds(1) && x.Status == 200);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        stop.Cancel();
+        await running;
+        Assert.True(recovered, $"no request through the survivor succeeded within 30 s of the kill; statuses: {string.Join(",", load.Answers.Where(x => x.At > killedAt).Select(x => x.Status))}");
+        // Never a 500: a client sees 200, 503 (storage or a grain unavailable now) or no answer from the dead silo.
+        Assert.DoesNotContain(load.Answers, x => x.Status is not (200 or 503 or 0));
+        Assert.DoesNotContain(load.Answers, x => x.Status == 0 && x.Client % 2 == 1);
+
+        await RedeliverEverythingAndCheckExactnessAsync(db, b, load);
+    }
+
+    [Fact]
+    public async Task A_rolling_restart_under_load_loses_and_doubles_nothing()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var silos = new SiloProcess?[2];
+        silos[0] = await SiloProcess.StartAsync(db.ConnectionString);
+        silos[1] = await SiloProcess.StartAsync(db.ConnectionString);
+        // Each client uses its own silo while that one is up, else the other one.
+        var load = new Load(client => silos[client % 2] is { HasExited: false } own ? own : silos[(client + 1) % 2]);
+        using var stop = new CancellationTokenSource();
+        var running = load.RunAsync(4, stop.Token);
+        try
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                var old = silos[i]!;
+                Assert.True(await old.StopAsync(TimeSpan.FromSeconds(30)), $"silo {i} did not stop gracefully within 30 s");
+                silos[i] = await SiloProcess.StartAsync(db.ConnectionString, ports: old.Ports);
+                await old.DisposeAsync();
+            }
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+        finally
+        {
+            stop.Cancel();
+            await running;
+        }
+        Assert.DoesNotContain(load.Answers, x => x.Status is not (200 or 503 or 0));
+        Assert.Contains(load.Answers, x => x.Status == 200);
+        await RedeliverEverythingAndCheckExactnessAsync(db, silos[0]!, load);
+        foreach (var silo in silos)
+            await silo!.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_outage_in_the_middle_of_a_body_answers_503_with_exactly_what_was_stored()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var target = new MySqlConnectionStringBuilder(db.ConnectionString);
+        await using var proxy = new TcpFaultProxy(target.Server, (int)target.Port);
+        var viaProxy = new MySqlConnectionStringBuilder(db.ConnectionString) { Port = (uint)proxy.Port }.ConnectionString;
+        await using var silo = await SiloProcess.StartAsync(viaProxy, new Dictionary<string, string>
+        {
+            ["Ingest:ChunkRecords"] = "100",
+            ["Ingest:RetryBudget"] = "00:00:02",
+            ["Storage:RetryBudget"] = "00:00:02",
+        });
+        // About 1 KB a record, so that the part sent first is well past the readers' 64 KiB read-ahead.
+        var records = Enumerable.Range(0, 300).Select(i =>
+        {
+            var record = Record($"mid{i}@example.com", "CHAT", Interactions.Utc(2024, 7, 1).AddMinutes(i), $"mid-{i}");
+            record["feedbackComment"] = new string('k', 1000);
+            return record;
+        }).ToList();
+        var lines = records.Select(r => Encoding.UTF8.GetBytes(r.ToJsonString() + "\n")).ToList();
+
+        // The body as NDJSON, sent in two parts: the first chunk (100 records) and a little more; once the first chunk is
+        // durable, the database goes away, then the rest is sent.
+        var firstDurable = new TaskCompletionSource();
+        var content = new PausingContent(lines, pauseAfter: 150, firstDurable.Task).Typed();
+        var posting = silo.Http.PostAsync("/ingest/interactions", content);
+        for (var waited = 0; waited < 300 && await db.ScalarAsync<int>("SELECT COUNT(*) FROM interactions") < 100; waited++)
+            await Task.Delay(100);
+        Assert.Equal(100, await db.ScalarAsync<int>("SELECT COUNT(*) FROM interactions"));
+        proxy.Cut();
+        firstDurable.SetResult();
+        using var response = await posting;
+        var answer = (await response.Content.ReadFromJsonAsync<IngestAnswer>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
+        Assert.Equal((503, "STORAGE_UNAVAILABLE"), ((int)response.StatusCode, answer.Code));
+        // The counts are exactly what was stored.
+        Assert.Equal((100, 0), (answer.Accepted, answer.Duplicates));
+        Assert.Equal(100, await db.ScalarAsync<int>("SELECT COUNT(*) FROM interactions"));
+
+        proxy.Restore();
+        var (status, again) = await PostAsync(silo.Http, records);
+        Assert.Equal((200, 200, 100), (status, again.Accepted, again.Duplicates));
+        Assert.Equal(300, await db.ScalarAsync<int>("SELECT COUNT(*) FROM interactions"));
+    }
+
+    /// <summary>NDJSON lines written up to <c>pauseAfter</c>, then the rest once <c>resume</c> completes.</summary>
+    private sealed class PausingContent(List<byte[]> lines, int pauseAfter, Task resume) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            for (var i = 0; i < lines.Count; i++)
+            {
+                if (i == pauseAfter)
+                {
+                    await stream.FlushAsync();
+                    await resume;
+                }
+                await stream.WriteAsync(lines[i]);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+
+        public PausingContent Typed()
+        {
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
+            return this;
+        }
+    }
+}
