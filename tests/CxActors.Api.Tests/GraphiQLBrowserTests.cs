@@ -63,6 +63,9 @@ public sealed partial class GraphiQLBrowserTests(ApiFixture api)
             [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", $"--user-data-dir={profile.FullName}",
+                // The network off but for the silo: every other host name resolves to nothing, so a page that needed a
+                // CDN would not render.
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1",
                 "--virtual-time-budget=20000", "--dump-dom", url,
             ])
             {
