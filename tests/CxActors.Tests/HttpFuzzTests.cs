@@ -25,7 +25,7 @@ namespace CxActors.Tests;
 public sealed class HttpFuzzTests(ITestOutputHelper output)
 {
     public const ulong DefaultSeed = 20_191_011_111_927;
-    public const int DefaultSeconds = 30;
+    public const int DefaultSeconds = 25;
 
     /// <summary>Small enough that generated bodies reach it, so 413 is exercised on every ingest endpoint and on GraphQL.</summary>
     private const int MaxBodyBytes = 256 * 1024;
