@@ -59,7 +59,8 @@ public static class GraphQLServiceExtensions
     {
         if (context.FieldDefinition.Arguments?.Find("first") is null)
             return new FieldComplexityResult(1, 1);
-        var first = context.GetArgument("first", Paging.DefaultFirst);
+        // An explicit `first: null` (the argument is a nullable Int) costs what the default does.
+        var first = context.GetArgument<int?>("first") ?? Paging.DefaultFirst;
         return new FieldComplexityResult(1, Math.Clamp(first, 1, Paging.MaxFirst));
     }
 

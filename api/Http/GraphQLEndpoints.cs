@@ -160,7 +160,7 @@ public static class GraphQLEndpoints
         var executer = http.RequestServices.GetRequiredService<IDocumentExecuter<CxSchema>>();
         var result = await executer.ExecuteAsync(new ExecutionOptions
         {
-            Query = request.Query,
+            Query = BareCarriageReturnsAsLineFeeds(request.Query),
             Variables = request.Variables,
             Extensions = request.Extensions,
             OperationName = request.OperationName,
@@ -173,6 +173,25 @@ public static class GraphQLEndpoints
         });
         http.Response.StatusCode = result.Executed || !PrefersGraphQLResponse(http.Request) ? StatusCodes.Status200OK : NotExecutedStatus(result);
         await WriteResultAsync(http, result);
+    }
+
+    /// <summary>
+    /// A CR not followed by LF becomes LF. Both are line terminators to GraphQL (outside strings and comments they
+    /// are white space, inside a string either is an error, and block strings normalise them), so the document means
+    /// the same and its error locations stay the same. GraphQL-Parser 9 fails with an IndexOutOfRangeException while
+    /// composing the message of a syntax error that lies after a bare CR, which would make such a document a 500.
+    /// </summary>
+    private static string BareCarriageReturnsAsLineFeeds(string query)
+    {
+        if (!query.Contains('\r', StringComparison.Ordinal))
+            return query;
+        var chars = query.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (chars[i] == '\r' && (i + 1 == chars.Length || chars[i + 1] != '\n'))
+                chars[i] = '\n';
+        }
+        return new string(chars);
     }
 
     /// <summary>

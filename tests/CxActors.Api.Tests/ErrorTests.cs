@@ -33,6 +33,36 @@ public sealed class ErrorTests(ApiFixture api)
         Assert.Equal("""{"ok":{"totalContacts":1},"bad":null}""", response.Json["data"]!.ToJsonString());
     }
 
+    // Found by the HTTP fuzz run: the complexity analyzer unboxed an explicit null `first` and the request was a 500.
+    [Fact]
+    public async Task An_explicit_null_first_is_the_default_page_size_as_a_literal_and_as_a_variable()
+    {
+        var customer = Interactions.NewCustomer();
+        await api.IngestAsync(new { customer, channel = "CHAT", startedAt = "2020-02-02T02:02:02Z" });
+
+        var literal = await api.QueryAsync($$"""{ customer(id: "{{customer}}") { interactions(first: null) { totalCount nodes { channel } } } }""",
+            accept: "application/graphql-response+json");
+        var variable = await api.QueryAsync("query Q($id: String!, $first: Int) { customer(id: $id) { interactions(first: $first) { totalCount nodes { channel } } } }",
+            new { id = customer, first = (int?)null }, accept: "application/graphql-response+json");
+
+        Assert.Equal("""{"customer":{"interactions":{"totalCount":1,"nodes":[{"channel":"CHAT"}]}}}""", literal.Data);
+        Assert.Equal("""{"customer":{"interactions":{"totalCount":1,"nodes":[{"channel":"CHAT"}]}}}""", variable.Data);
+    }
+
+    // Found by the HTTP fuzz run: GraphQL-Parser failed with an IndexOutOfRangeException composing the message of a
+    // syntax error after a bare CR, and the request was a 500.
+    [Theory]
+    [InlineData("\r\"abc", 2, 5)]
+    [InlineData("{\r\n\r id \r\"abc", 4, 5)]
+    public async Task A_syntax_error_after_a_bare_carriage_return_is_a_400_with_its_location(string query, int line, int column)
+    {
+        var response = await api.QueryAsync(query, accept: "application/graphql-response+json");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal(("Error parsing query: Unterminated string.", null, "SYNTAX_ERROR"), response.Error);
+        Assert.Equal($$"""[{"line":{{line}},"column":{{column}}}]""", response.Json["errors"]![0]!["locations"]!.ToJsonString());
+    }
+
     [Theory]
     [InlineData("{ customers(after: \"not-a-cursor!\") { totalCount } }", "[\"customers\"]")]
     [InlineData("{ customers(after: \"\") { totalCount } }", "[\"customers\"]")]

@@ -13,7 +13,8 @@ namespace CxActors.Ingest.Tests;
 /// <item><c>CX_FUZZ_SEED</c>: the seed (an unsigned 64-bit number; default <see cref="DefaultSeed"/>).</item>
 /// <item><c>CX_FUZZ_ITERATIONS</c>: iterations per property (default <see cref="DefaultIterations"/>).</item>
 /// </list>
-/// A failing input is written to <c>fuzz-failures/</c> under the test output directory; the assertion names the file.
+/// A failing input is written to <c>fuzz-failures/</c> under the test output directory (or <c>CX_FUZZ_OUT</c>, which
+/// <c>./cx fuzz</c> sets); the assertion names the file.
 /// </summary>
 internal static class FuzzRunner
 {
@@ -35,7 +36,7 @@ internal static class FuzzRunner
             }
             catch (Exception ex)
             {
-                var dir = Path.Combine(AppContext.BaseDirectory, "fuzz-failures");
+                var dir = Environment.GetEnvironmentVariable("CX_FUZZ_OUT") is { Length: > 0 } o ? o : Path.Combine(AppContext.BaseDirectory, "fuzz-failures");
                 Directory.CreateDirectory(dir);
                 var path = Path.Combine(dir, $"{name}-seed{Seed}-iteration{i}-read{input.ReadSize}.bin");
                 await File.WriteAllBytesAsync(path, input.Body);
