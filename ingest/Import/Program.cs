@@ -4,14 +4,17 @@ using System.Text.Json;
 using System.Threading.Channels;
 using CxActors.Ingest;
 
-// ./cx import CHANNEL FILE... [--url URL] [--chunk N] [--parallel N]
+// ./cx import CHANNEL FILE... [--url URL] [--chunk N] [--parallel N] [--retry-for SECONDS]
 // Exit codes: 0 every record was delivered (rejections included), 1 a file or chunk could not be sent, 2 usage.
 
-var usage = "usage: ./cx import phone|ura|chat|whatsapp|email|canonical FILE... [--url http://127.0.0.1:5080] [--chunk 5000] [--parallel 2]";
+var usage = "usage: ./cx import phone|ura|chat|whatsapp|email|canonical FILE... [--url http://127.0.0.1:5080] [--chunk 5000] [--parallel 2] [--retry-for 60]";
 var files = new List<string>();
 var url = "http://127.0.0.1:5080";
 var chunkRecords = 5000;
 var parallel = 2;
+// How long a chunk keeps being re-sent through 503s and dropped connections: a short outage is ridden out, a long one
+// ends the import with exit 1 (and re-running it is safe: what was stored counts as duplicates).
+var retryFor = TimeSpan.FromSeconds(60);
 string? channelArg = null;
 for (var i = 0; i < args.Length; i++)
 {
@@ -20,6 +23,7 @@ for (var i = 0; i < args.Length; i++)
         case "--url" when i + 1 < args.Length: url = args[++i]; break;
         case "--chunk" when i + 1 < args.Length && int.TryParse(args[i + 1], out var c) && c > 0: chunkRecords = c; i++; break;
         case "--parallel" when i + 1 < args.Length && int.TryParse(args[i + 1], out var p) && p > 0: parallel = p; i++; break;
+        case "--retry-for" when i + 1 < args.Length && int.TryParse(args[i + 1], out var r) && r >= 0: retryFor = TimeSpan.FromSeconds(r); i++; break;
         case "-h" or "--help": Console.WriteLine(usage); return 0;
         default:
             if (args[i].StartsWith("--", StringComparison.Ordinal)) { Console.Error.WriteLine($"unknown option {args[i]}\n{usage}"); return 2; }
@@ -111,7 +115,8 @@ async Task<bool> ImportFileAsync(string file, Tally tally)
 async Task<string?> SendAsync(ExportChunk chunk, Tally tally)
 {
     var delay = TimeSpan.FromSeconds(1);
-    for (var attempt = 1; ; attempt++)
+    var started = Stopwatch.StartNew();
+    while (true)
     {
         try
         {
@@ -124,16 +129,16 @@ async Task<string?> SendAsync(ExportChunk chunk, Tally tally)
                 tally.Record(chunk, JsonDocument.Parse(text).RootElement);
                 return null;
             }
-            if ((int)response.StatusCode < 500 || attempt >= 6)
+            if ((int)response.StatusCode < 500 || started.Elapsed >= retryFor)
                 return $"records {chunk.FirstRecord}..{chunk.FirstRecord + chunk.Records - 1}: HTTP {(int)response.StatusCode}: {text}";
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
         {
-            if (attempt >= 6)
+            if (started.Elapsed >= retryFor)
                 return $"records {chunk.FirstRecord}..{chunk.FirstRecord + chunk.Records - 1}: {ex.Message}";
         }
         await Task.Delay(delay);
-        delay *= 2;
+        delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(8).Ticks));
     }
 }
 

@@ -195,6 +195,66 @@ public sealed class ClusterFaultTests
         Assert.Equal(300, await db.ScalarAsync<int>("SELECT COUNT(*) FROM interactions"));
     }
 
+    [Fact]
+    public async Task The_importer_rides_out_a_short_outage_and_exits_1_on_a_long_one()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var target = new MySqlConnectionStringBuilder(db.ConnectionString);
+        await using var proxy = new TcpFaultProxy(target.Server, (int)target.Port);
+        var viaProxy = new MySqlConnectionStringBuilder(db.ConnectionString) { Port = (uint)proxy.Port }.ConnectionString;
+        await using var silo = await SiloProcess.StartAsync(viaProxy, new Dictionary<string, string>
+        {
+            ["Ingest:RetryBudget"] = "00:00:01",
+            ["Storage:RetryBudget"] = "00:00:01",
+        });
+        var file = Path.Combine(Path.GetTempPath(), $"cx-outage-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, "Loja,Email do cliente,Data/Hora de abertura,Origem do caso\n" +
+            string.Concat(Enumerable.Range(0, 300).Select(i => $"Site,outage{i}@example.com,01/03/2024 10:{i % 60:D2},\n")));
+        try
+        {
+            // Short: the database is back 3 s after the import started; the importer re-sends and succeeds.
+            proxy.Cut();
+            var restore = Task.Run(async () => { await Task.Delay(3000); proxy.Restore(); });
+            var (exit, output) = await ImportAsync(file, silo.Url, "--retry-for", "60");
+            await restore;
+            Assert.True(exit == 0, output);
+            // What an attempt during the outage stored before its 503 comes back as duplicates on the re-send.
+            var counts = System.Text.RegularExpressions.Regex.Match(output, @"accepted (\d+) \| duplicates (\d+) \| rejected 0");
+            Assert.True(counts.Success, output);
+            Assert.Equal(300, int.Parse(counts.Groups[1].Value) + int.Parse(counts.Groups[2].Value));
+            Assert.Equal(300, await db.ScalarAsync<int>("SELECT COUNT(*) FROM interactions"));
+
+            // Long: still down after the importer's retry budget: exit 1, saying which records were not sent. (New
+            // customers: re-sent records of active customers are answered as duplicates from memory, without MySQL.)
+            await File.WriteAllTextAsync(file, "Loja,Email do cliente,Data/Hora de abertura,Origem do caso\n" +
+                string.Concat(Enumerable.Range(0, 300).Select(i => $"Site,later{i}@example.com,01/03/2024 11:{i % 60:D2},\n")));
+            proxy.Cut();
+            (exit, output) = await ImportAsync(file, silo.Url, "--retry-for", "4");
+            Assert.True(exit == 1, output);
+            Assert.Contains("records 0..299: HTTP 503", output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static async Task<(int Exit, string Output)> ImportAsync(string file, string url, params string[] options)
+    {
+        var dll = Path.Combine(SiloProcess.RepositoryRoot(), "ingest", "Import", "bin",
+            AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug", "net10.0", "CxActors.Import.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [dll, "email", file, "--url", url, .. options])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     /// <summary>NDJSON lines written up to <c>pauseAfter</c>, then the rest once <c>resume</c> completes.</summary>
     private sealed class PausingContent(List<byte[]> lines, int pauseAfter, Task resume) : HttpContent
     {
