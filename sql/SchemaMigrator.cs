@@ -74,26 +74,12 @@ public static class SchemaMigrator
         }
     }
 
-    /// <summary>Applies the schema, waiting for MySQL to come up (a silo may start before its database).</summary>
+    /// <summary>Applies the schema, waiting for MySQL to come up (a silo may start before its database) until cancelled.</summary>
     public static async Task ApplyWithRetryAsync(string connectionString, ILogger? logger, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await ApplyAsync(connectionString, logger, cancellationToken);
-                return;
-            }
-            catch (Exception ex) when (StorageFailures.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
-            {
-                var message = $"MySQL not reachable yet (attempt {attempt}): {ex.GetType().Name}";
-                if (logger is null)
-                    Console.Error.WriteLine(message);
-                else
-                    logger.LogWarning("{Message}", message);
-                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
-            }
-        }
+        var retry = new StorageRetry(TimeSpan.MaxValue,
+            TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), StorageFailures.IsTransient, logger, "Applying the schema (MySQL not reachable yet)");
+        await retry.ExecuteAsync(async ct => await ApplyAsync(connectionString, logger, ct), cancellationToken);
     }
 
     /// <summary>The scripts shipped in this assembly, ordered by file name.</summary>

@@ -26,32 +26,3 @@ public interface ICustomerGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<InteractionPage> GetInteractionsAsync(Channel? channel, int first, InteractionCursor? after);
 }
-
-[GenerateSerializer, Immutable, Alias("cx.RecordResult")]
-public sealed record RecordResult([property: Id(0)] int Accepted, [property: Id(1)] int Duplicates);
-
-[GenerateSerializer, Immutable, Alias("cx.ChannelCount")]
-public sealed record ChannelCount([property: Id(0)] Channel Channel, [property: Id(1)] int Count);
-
-[GenerateSerializer, Immutable, Alias("cx.CustomerProfile")]
-public sealed record CustomerProfile
-{
-    [Id(0)] public required string CustomerId { get; init; }
-    [Id(1)] public string? Name { get; init; }
-    [Id(2)] public required IReadOnlyList<string> Phones { get; init; }
-    [Id(3)] public required int TotalContacts { get; init; }
-    /// <summary>One entry per channel with at least one interaction, in <see cref="Channel"/> order.</summary>
-    [Id(4)] public required IReadOnlyList<ChannelCount> ChannelCounts { get; init; }
-    [Id(5)] public required DateTime FirstContactAt { get; init; }
-    [Id(6)] public required Interaction LastInteraction { get; init; }
-}
-
-/// <summary>Position after which the next page starts: the last row's (startedAt, id).</summary>
-[GenerateSerializer, Immutable, Alias("cx.InteractionCursor")]
-public sealed record InteractionCursor([property: Id(0)] DateTime StartedAt, [property: Id(1)] string Id);
-
-[GenerateSerializer, Immutable, Alias("cx.InteractionPage")]
-public sealed record InteractionPage(
-    [property: Id(0)] int TotalCount,
-    [property: Id(1)] IReadOnlyList<Interaction> Nodes,
-    [property: Id(2)] bool HasNextPage);
