@@ -47,6 +47,8 @@ public sealed class InProcessHost : IAsyncDisposable
         builder.Services.AddSingleton(grains.Factory);
         builder.Services.AddCxGraphQL(builder.Configuration);
         var app = builder.Build();
+        // Mapped without authorization policies on purpose (no authentication services here): these tests are about the
+        // GraphQL routes themselves; access control is tested against silo processes (CxActors.Tests/AccessTests).
         var group = app.MapGraphQLApi();
         conventions?.Invoke(group);
         try
