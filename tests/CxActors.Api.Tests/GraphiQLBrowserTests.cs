@@ -43,7 +43,16 @@ public sealed partial class GraphiQLBrowserTests(ApiFixture api)
         var page = $"/graphql?run=1&query={Uri.EscapeDataString(query)}";
 
         // Signed in as a person would be: the sign-in form posted with the key, then GraphiQL with the session cookie.
-        var dom = await DumpDomAsync(await SignInPageAsync(api.Http.BaseAddress!, api.Silo.ApiKey, page));
+        var signIn = await SignInPageAsync(api.Http.BaseAddress!, api.Silo.ApiKey, page);
+        string dom;
+        try
+        {
+            dom = await DumpDomAsync(signIn);
+        }
+        finally
+        {
+            File.Delete(new Uri(signIn).LocalPath);
+        }
 
         Assert.Contains("graphiql-container", dom);
         var text = WebUtility.HtmlDecode(Tags().Replace(dom, ""));
