@@ -22,6 +22,8 @@ public sealed class BenchOptions
           --seed N                data seed (default 42)
           --database NAME         the bench database, dropped and recreated (default cx_bench)
           --keep-silo             leave the silo running at the end (prints its URL)
+          --api-key KEY           the key the bench's requests carry, stored (hashed) in its own database with every
+                                  scope; else CX_API_KEY, else .data/local-api-key, else a new one
         environment: CX_BENCH_MYSQL (a MySqlConnector connection string to the server; ./cx bench sets it),
                      CX_ROOT (the repository root; ./cx bench sets it),
                      CX_CONFIGURATION (the build whose silo and importer run: Release unless set; the smoke test sets it)
@@ -47,6 +49,7 @@ public sealed class BenchOptions
     public int Seed { get; set; } = 42;
     public string Database { get; set; } = "cx_bench";
     public bool KeepSilo { get; set; }
+    public string? ApiKey { get; set; }
     public string ServerConnectionString { get; set; } = "";
     public string Root { get; set; } = "";
 
@@ -95,6 +98,7 @@ public sealed class BenchOptions
                     case "--seed": o.Seed = Int(); break;
                     case "--database": o.Database = Next(); break;
                     case "--keep-silo": o.KeepSilo = true; break;
+                    case "--api-key": o.ApiKey = Next(); break;
                     case "--mysql": o.ServerConnectionString = Next(); break;
                     case "--root": o.Root = Next(); break;
                     default: throw new ArgumentException($"unknown option {args[i]}");
@@ -110,6 +114,12 @@ public sealed class BenchOptions
             o.ServerConnectionString = Environment.GetEnvironmentVariable("CX_BENCH_MYSQL") ?? "";
         if (o.Root.Length == 0)
             o.Root = Environment.GetEnvironmentVariable("CX_ROOT") ?? FindRoot();
+        o.ApiKey ??= Environment.GetEnvironmentVariable("CX_API_KEY") is { Length: > 0 } key ? key.Trim() : LocalKey(o.Root);
+        if (o.ApiKey is not null && !CxActors.Access.ApiKeys.IsWellFormed(o.ApiKey))
+        {
+            error.WriteLine("cx bench: --api-key / CX_API_KEY is not a CxActors key (cxk_...)");
+            return null;
+        }
         if (o.ServerConnectionString.Length == 0)
         {
             error.WriteLine("cx bench: no MySQL server: run it as ./cx bench (or set CX_BENCH_MYSQL)");
@@ -122,6 +132,13 @@ public sealed class BenchOptions
             return null;
         }
         return o;
+    }
+
+    /// <summary>./cx up's key, when there is one (the bench stores it in its own database, so the same key works there).</summary>
+    private static string? LocalKey(string root)
+    {
+        var file = Path.Combine(root, ".data", "local-api-key");
+        return File.Exists(file) && File.ReadAllText(file).Trim() is { Length: > 0 } key ? key : null;
     }
 
     private static string FindRoot()

@@ -35,7 +35,9 @@ public static class BenchRun
         {
             ["Orleans:ClusterId"] = "cx-bench",
             ["Logging:LogLevel:CxActors"] = "Warning",
-        });
+        }, apiKey: o.ApiKey);
+        // Every request of the bench carries the key (stored in the bench database with every scope).
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", silo.ApiKey);
         await using var stopSilo = new StopUnlessKept(silo, o.KeepSilo);
         BenchContext.Log($"silo {silo.Url} (pid {silo.Pid}) is healthy");
         var ctx = new BenchContext(o, database, silo, http, data, mysqlPid);

@@ -1,12 +1,18 @@
 using CxActors;
+using CxActors.Access;
 using CxActors.Api;
 using CxActors.Api.Http;
 using CxActors.Database;
 using CxActors.Ingest.Pipeline;
 using CxActors.ServiceDefaults;
 
+// `dotnet CxActors.Silo.dll keys create|list|revoke …` (./cx keys): manage API keys on ConnectionStrings__Cx, no host.
+if (args is ["keys", .. var keyArgs])
+    return await KeysCommand.RunAsync(keyArgs, Environment.GetEnvironmentVariable("ConnectionStrings__Cx"), Console.Out, Console.Error);
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddCxAccess();
 
 builder.UseOrleans(silo => silo
     .UseCxClustering(builder.Configuration)
@@ -19,6 +25,8 @@ builder.Services.AddHealthChecks()
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapIngestApi();
-app.MapGraphQLApi();
+app.UseCxAccess();
+app.MapIngestApi().RequireAuthorization(Scopes.Ingest);
+app.MapGraphQLApi().RequireAuthorization(Scopes.Read);
 await app.RunAsync();
+return 0;

@@ -2,6 +2,9 @@ using System.Text.Json;
 using CxActors.Api.Schema;
 using GraphQL.Execution;
 using GraphQL.Transport;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -24,6 +27,7 @@ namespace CxActors.Api.Http;
 /// <item><c>GET /graphql</c>: the offline GraphiQL page for browsers (Accept: text/html); otherwise executes
 /// <c>?query=&amp;variables=&amp;operationName=</c> like a POST.</item>
 /// <item><c>GET /graphql/schema.graphql</c>: the schema in SDL; <c>GET /graphql/assets/{file}</c>: GraphiQL's files.</item>
+/// <item>The page and its assets are anonymous; everything else takes the policies the host attaches to the group.</item>
 /// </list>
 /// Status codes follow the GraphQL-over-HTTP spec (as graphql-http's audit checks it). A request that cannot be read
 /// at all (not JSON, no query) is 400. When the client accepts <c>application/graphql-response+json</c> (preferred
@@ -43,11 +47,14 @@ public static class GraphQLEndpoints
     {
         var group = app.MapGroup("/graphql");
         group.MapPost("", Guarded(PostAsync));
-        group.MapGet("", Guarded(GetAsync));
+        // The GraphiQL page and its assets load without credentials (the page then signs in or sends them); a GET that
+        // runs a query applies the group's authorization itself (AuthorizeGetQueryAsync).
+        group.MapGet("", Guarded(GetAsync)).AllowAnonymous();
         group.MapGet("/schema.graphql", Guarded(http =>
             Results.Text(http.RequestServices.GetRequiredService<CxSchema>().Print(), "text/plain; charset=utf-8").ExecuteAsync(http)));
         group.MapGet("/assets/{file}", Guarded(http =>
-            ServeAsset(http, http.RequestServices.GetRequiredService<GraphiQLAssets>(), http.Request.RouteValues["file"] as string ?? "").ExecuteAsync(http)));
+            ServeAsset(http, http.RequestServices.GetRequiredService<GraphiQLAssets>(), http.Request.RouteValues["file"] as string ?? "").ExecuteAsync(http)))
+            .AllowAnonymous();
         return group;
     }
 
@@ -128,6 +135,8 @@ public static class GraphQLEndpoints
             await ServeAsset(http, http.RequestServices.GetRequiredService<GraphiQLAssets>(), "index.html").ExecuteAsync(http);
             return;
         }
+        if (!await AuthorizeGetQueryAsync(http))
+            return;
         var options = http.RequestServices.GetRequiredService<IOptions<GraphQLApiOptions>>().Value;
         GraphQLRequest graphQLRequest;
         try
@@ -148,6 +157,31 @@ public static class GraphQLEndpoints
             return;
         }
         await ExecuteAsync(http, graphQLRequest, options);
+    }
+
+    /// <summary>
+    /// GET /graphql is anonymous for the page's sake, so a GET that runs a query evaluates the policies the host
+    /// attached to the group (its <see cref="IAuthorizeData"/>) with the framework's own evaluator, as the
+    /// authorization middleware would: 401/403 come from the configured schemes. Without policies, nothing to do.
+    /// </summary>
+    private static async Task<bool> AuthorizeGetQueryAsync(HttpContext http)
+    {
+        var authorizeData = http.GetEndpoint()?.Metadata.GetOrderedMetadata<IAuthorizeData>() ?? [];
+        if (authorizeData.Count == 0)
+            return true;
+        var policy = await AuthorizationPolicy.CombineAsync(http.RequestServices.GetRequiredService<IAuthorizationPolicyProvider>(), authorizeData);
+        if (policy is null)
+            return true;
+        var evaluator = http.RequestServices.GetRequiredService<IPolicyEvaluator>();
+        var authentication = await evaluator.AuthenticateAsync(policy, http);
+        var authorization = await evaluator.AuthorizeAsync(policy, authentication, http, http);
+        if (authorization.Succeeded)
+            return true;
+        if (authorization.Forbidden)
+            await http.ForbidAsync();
+        else
+            await http.ChallengeAsync();
+        return false;
     }
 
     private static async Task ExecuteAsync(HttpContext http, GraphQLRequest? request, GraphQLApiOptions options)

@@ -49,6 +49,7 @@ public static partial class ImportBench
                 RedirectStandardOutput = true,
                 UseShellExecute = false,
             };
+            start.Environment["CX_API_KEY"] = ctx.Silo.ApiKey;
             var clock = Stopwatch.StartNew();
             using var process = Process.Start(start)!;
             var stderr = process.StandardError.ReadToEndAsync();

@@ -4,10 +4,11 @@ using System.Text.Json;
 using System.Threading.Channels;
 using CxActors.Ingest;
 
-// ./cx import CHANNEL FILE... [--url URL] [--chunk N] [--parallel N] [--retry-for SECONDS]
+// ./cx import CHANNEL FILE... [--url URL] [--chunk N] [--parallel N] [--retry-for SECONDS] [--api-key KEY]
+// The key (scope ingest): --api-key, else CX_API_KEY (./cx import sets it from .data/local-api-key when unset).
 // Exit codes: 0 every record was delivered (rejections included), 1 a file or chunk could not be sent, 2 usage.
 
-var usage = "usage: ./cx import phone|ura|chat|whatsapp|email|canonical FILE... [--url http://127.0.0.1:5080] [--chunk 5000] [--parallel 2] [--retry-for 60]";
+var usage = "usage: ./cx import phone|ura|chat|whatsapp|email|canonical FILE... [--url http://127.0.0.1:5080] [--chunk 5000] [--parallel 2] [--retry-for 60] [--api-key cxk_... | CX_API_KEY]";
 var files = new List<string>();
 var url = "http://127.0.0.1:5080";
 var chunkRecords = 5000;
@@ -15,12 +16,14 @@ var parallel = 2;
 // How long a chunk keeps being re-sent through 503s and dropped connections: a short outage is ridden out, a long one
 // ends the import with exit 1 (and re-running it is safe: what was stored counts as duplicates).
 var retryFor = TimeSpan.FromSeconds(60);
+var apiKey = Environment.GetEnvironmentVariable("CX_API_KEY");
 string? channelArg = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
         case "--url" when i + 1 < args.Length: url = args[++i]; break;
+        case "--api-key" when i + 1 < args.Length: apiKey = args[++i]; break;
         case "--chunk" when i + 1 < args.Length && int.TryParse(args[i + 1], out var c) && c > 0: chunkRecords = c; i++; break;
         case "--parallel" when i + 1 < args.Length && int.TryParse(args[i + 1], out var p) && p > 0: parallel = p; i++; break;
         case "--retry-for" when i + 1 < args.Length && int.TryParse(args[i + 1], out var r) && r >= 0: retryFor = TimeSpan.FromSeconds(r); i++; break;
@@ -41,6 +44,8 @@ if (target is null || files.Count == 0)
 }
 
 using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(10) };
+if (!string.IsNullOrWhiteSpace(apiKey))
+    http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey.Trim());
 var total = new Tally();
 var failed = false;
 foreach (var file in files)
@@ -128,6 +133,14 @@ async Task<string?> SendAsync(ExportChunk chunk, Tally tally)
             {
                 tally.Record(chunk, JsonDocument.Parse(text).RootElement);
                 return null;
+            }
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+                return $"HTTP {(int)response.StatusCode}: the service refused the key (give one with scope ingest: --api-key or CX_API_KEY; ./cx keys create NAME --scope ingest)";
+            if (response.StatusCode == HttpStatusCode.TooManyRequests && started.Elapsed < retryFor)
+            {
+                // Over the key's rate limit: wait as long as the service says, then send the chunk again.
+                await Task.Delay(response.Headers.RetryAfter?.Delta ?? delay);
+                continue;
             }
             if ((int)response.StatusCode < 500 || started.Elapsed >= retryFor)
                 return $"records {chunk.FirstRecord}..{chunk.FirstRecord + chunk.Records - 1}: HTTP {(int)response.StatusCode}: {text}";

@@ -39,9 +39,10 @@ public static class ServiceDefaultsExtensions
         app.UseStatusCodePages();
         var live = new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteStatusAsync };
         var ready = new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteStatusAsync };
-        app.MapHealthChecks("/health/live", live);
-        app.MapHealthChecks("/health/ready", ready);
-        app.MapHealthChecks("/health", ready);
+        // Anonymous whatever the host's fallback authorization policy: probes carry no credentials.
+        app.MapHealthChecks("/health/live", live).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", ready).AllowAnonymous();
+        app.MapHealthChecks("/health", ready).AllowAnonymous();
         return app;
     }
 

@@ -49,6 +49,8 @@ public sealed class InProcessHost : IAsyncDisposable
         var app = builder.Build();
         // As the silo composes it: request ids come from the host's middleware.
         app.UseMiddleware<CxActors.ServiceDefaults.RequestIdMiddleware>();
+        // Mapped without authorization policies on purpose (no authentication services here): these tests are about the
+        // GraphQL routes themselves; access control is tested against silo processes (CxActors.Tests/AccessTests).
         var group = app.MapGraphQLApi();
         conventions?.Invoke(group);
         try

@@ -35,13 +35,13 @@ public sealed class FaultToleranceTests
         // The database stops answering: connections are accepted and nothing comes back (as with SIGSTOP).
         proxy.Hang();
         var newcomer = Record(Interactions.NewCustomer(), "CHAT", Interactions.Utc(2024, 8, 1, 10), "h2");
-        using (var bounded = new HttpClient { BaseAddress = silo.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(16) })
+        using (var bounded = silo.CreateClient(timeout: TimeSpan.FromSeconds(16)))
         {
             // Within the ingest deadline (12 s by default): 503, nothing acknowledged.
             var (status, answer) = await PostAsync(bounded, [newcomer]);
             Assert.Equal((503, 0, "STORAGE_UNAVAILABLE"), (status, answer.Accepted, answer.Code));
         }
-        using (var probe = new HttpClient { BaseAddress = silo.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(4) })
+        using (var probe = silo.CreateClient(timeout: TimeSpan.FromSeconds(4)))
         {
             using (var ready = await probe.GetAsync("/health/ready"))
                 Assert.Equal(503, (int)ready.StatusCode);
@@ -72,7 +72,7 @@ public sealed class FaultToleranceTests
         var (proxy, viaProxy) = Proxied(db);
         await using var _ = proxy;
         proxy.Cut();
-        await using var silo = await SiloProcess.StartListeningAsync(viaProxy);
+        await using var silo = await SiloProcess.StartListeningAsync(viaProxy, keyDatabase: db.ConnectionString);
         using (var live = await silo.Http.GetAsync("/health/live"))
             Assert.Equal(200, (int)live.StatusCode);
         using (var ready = await silo.Http.GetAsync("/health/ready"))

@@ -178,7 +178,7 @@ public sealed class IngestHttpTests(IngestSiloFixture fixture) : IClassFixture<I
         await File.WriteAllTextAsync(file, lines.ToString());
         try
         {
-            var (exit, output) = await RunImportAsync("email", file, "--url", fixture.Silo.Http.BaseAddress!.ToString().TrimEnd('/'), "--chunk", "4000");  // 4,000 rows stay under the fixture's 256 KiB body limit
+            var (exit, output) = await RunImportAsync(fixture.Silo.ApiKey, "email", file, "--url", fixture.Silo.Http.BaseAddress!.ToString().TrimEnd('/'), "--chunk", "4000");  // 4,000 rows stay under the fixture's 256 KiB body limit
             Assert.True(exit == 0, output);
             Assert.Contains("12,000 records", output);
             Assert.Contains("accepted 11,998", output);
@@ -187,7 +187,7 @@ public sealed class IngestHttpTests(IngestSiloFixture fixture) : IClassFixture<I
             Assert.Contains("rejected record 11999:", output);
             Assert.Equal(11_998, await Db.ScalarAsync<int>("SELECT COUNT(*) FROM interactions WHERE customer_id LIKE @t", ("@t", $"%.{tag}@example.com")));
 
-            (exit, output) = await RunImportAsync("email", file, "--url", fixture.Silo.Http.BaseAddress!.ToString().TrimEnd('/'), "--chunk", "3000", "--parallel", "3");
+            (exit, output) = await RunImportAsync(fixture.Silo.ApiKey, "email", file, "--url", fixture.Silo.Http.BaseAddress!.ToString().TrimEnd('/'), "--chunk", "3000", "--parallel", "3");
             Assert.True(exit == 0, output);
             Assert.Contains("accepted 0 | duplicates 11,998", output);
         }
@@ -197,11 +197,12 @@ public sealed class IngestHttpTests(IngestSiloFixture fixture) : IClassFixture<I
         }
     }
 
-    private static async Task<(int Exit, string Output)> RunImportAsync(params string[] args)
+    private static async Task<(int Exit, string Output)> RunImportAsync(string apiKey, params string[] args)
     {
         var configuration = AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
         var dll = Path.Combine(SiloProcess.RepositoryRoot(), "ingest", "Import", "bin", configuration, "net10.0", "CxActors.Import.dll");
         var start = new ProcessStartInfo("dotnet", [dll, .. args]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.Environment["CX_API_KEY"] = apiKey;
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();

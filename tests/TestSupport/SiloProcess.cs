@@ -1,25 +1,47 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
+using CxActors.Access;
 
 namespace CxActors.TestSupport;
 
 /// <summary>
 /// A real silo process (the same binary `./cx up` runs) on free ports, for tests that need HTTP, several silos in one
-/// cluster, or a kill -9, and for the benchmark. Its last output lines are kept for failure messages.
+/// cluster, or a kill -9, and for the benchmark. Its last output lines are kept for failure messages. Every start
+/// provisions an API key with every scope in the silo's database (<see cref="ApiKey"/>), which <see cref="Http"/> sends.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly List<string> _output = [];
 
-    private SiloProcess(Process process, SiloPorts ports)
+    private SiloProcess(Process process, SiloPorts ports, string apiKey)
     {
         _process = process;
         Ports = ports;
-        var httpPort = ports.Http;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(60) };
+        ApiKey = apiKey;
+        Http = CreateClient();
     }
+
+    /// <summary>The all-scope key provisioned for this silo (<c>Authorization: Bearer</c> on <see cref="Http"/>).</summary>
+    public string ApiKey { get; }
+
+    /// <summary>A new client of this silo: with <see cref="ApiKey"/> unless <paramref name="authenticated"/> is false.</summary>
+    public HttpClient CreateClient(bool authenticated = true, TimeSpan? timeout = null)
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Ports.Http}"), Timeout = timeout ?? TimeSpan.FromSeconds(60) };
+        if (authenticated)
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        return http;
+    }
+
+    /// <summary>
+    /// Stores a key with <paramref name="scopes"/> (all unless given) in the database of <paramref name="connectionString"/>
+    /// (schema applied first) — <paramref name="key"/> when given, else a new one — and returns it.
+    /// </summary>
+    public static Task<string> ProvisionKeyAsync(string connectionString, IReadOnlyList<string>? scopes = null, string? key = null, string? name = null) =>
+        ApiKeyStore.ProvisionAsync(connectionString, name ?? "test-" + Guid.NewGuid().ToString("N")[..12], scopes ?? Scopes.All, key);
 
     /// <summary>The silo's ports; start a replacement on the same ones to restart "the same machine".</summary>
     public SiloPorts Ports { get; }
@@ -33,11 +55,14 @@ public sealed class SiloProcess : IAsyncDisposable
     /// Starts a silo on <paramref name="connectionString"/> and waits until /health answers 200. On ports of its own
     /// choosing, a start that loses a port to another process is tried again on new ports.
     /// </summary>
-    public static async Task<SiloProcess> StartAsync(string connectionString, IDictionary<string, string>? settings = null, SiloPorts? ports = null)
+    /// <param name="apiKey">a key to provision instead of a new one (the bench's own)</param>
+    public static async Task<SiloProcess> StartAsync(string connectionString, IDictionary<string, string>? settings = null, SiloPorts? ports = null,
+        string? apiKey = null)
     {
+        var key = await ProvisionKeyAsync(connectionString, key: apiKey);
         for (var attempt = 1; ; attempt++)
         {
-            var silo = Launch(connectionString, settings, ports ?? new SiloPorts(FreePort(), FreePort(), FreePort()));
+            var silo = Launch(connectionString, settings, ports ?? new SiloPorts(FreePort(), FreePort(), FreePort()), key);
             try
             {
                 await silo.WaitHealthyAsync(TimeSpan.FromSeconds(90));
@@ -55,10 +80,15 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a silo and waits only until it listens (/health/live answers 200), whatever MySQL does.</summary>
-    public static async Task<SiloProcess> StartListeningAsync(string connectionString, IDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts a silo and waits only until it listens (/health/live answers 200), whatever MySQL does. Its key is stored
+    /// through <paramref name="keyDatabase"/> (the same database reached another way) when the silo's own way is down.
+    /// </summary>
+    public static async Task<SiloProcess> StartListeningAsync(string connectionString, IDictionary<string, string>? settings = null,
+        string? keyDatabase = null)
     {
-        var silo = Launch(connectionString, settings, new SiloPorts(FreePort(), FreePort(), FreePort()));
+        var key = await ProvisionKeyAsync(keyDatabase ?? connectionString);
+        var silo = Launch(connectionString, settings, new SiloPorts(FreePort(), FreePort(), FreePort()), key);
         try
         {
             await silo.WaitForAsync("/health/live", TimeSpan.FromSeconds(90));
@@ -71,7 +101,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    private static SiloProcess Launch(string connectionString, IDictionary<string, string>? settings, SiloPorts ports)
+    private static SiloProcess Launch(string connectionString, IDictionary<string, string>? settings, SiloPorts ports, string apiKey)
     {
         var dll = SiloBinary();
         var start = new ProcessStartInfo("dotnet", [dll])
@@ -90,7 +120,7 @@ public sealed class SiloProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__")] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var silo = new SiloProcess(process, ports);
+        var silo = new SiloProcess(process, ports, apiKey);
         process.OutputDataReceived += (_, e) => silo.Capture(e.Data);
         process.ErrorDataReceived += (_, e) => silo.Capture(e.Data);
         process.BeginOutputReadLine();
@@ -210,7 +240,7 @@ public sealed class SiloProcess : IAsyncDisposable
     private static int _portCursor = Environment.ProcessId * 97 % TestPortCount;
 
     /// <summary>The silo built in the same configuration as these tests (./cx test builds the solution first).</summary>
-    private static string SiloBinary()
+    public static string SiloBinary()
     {
         var configuration = Environment.GetEnvironmentVariable("CX_CONFIGURATION") is { Length: > 0 } configured ? configured
             : AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
