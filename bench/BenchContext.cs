@@ -10,7 +10,8 @@ public sealed class BenchContext(BenchOptions options, BenchDatabase database, S
 {
     public BenchOptions Options { get; } = options;
     public BenchDatabase Database { get; } = database;
-    public SiloProcess Silo { get; } = silo;
+    /// <summary>The silo the parts talk to; part 7 replaces it with a restarted one.</summary>
+    public SiloProcess Silo { get; set; } = silo;
     public HttpClient Http { get; } = http;
     public SyntheticData Data { get; } = data;
     public int? MySqlPid { get; } = mysqlPid;

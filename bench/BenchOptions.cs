@@ -19,6 +19,10 @@ public sealed class BenchOptions
           --query-clients N       concurrent query clients (default 16)
           --query-seconds N       seconds per query measurement (default 20)
           --import-records N      records in the generated e-mail export for part 5 (default 1,000,000)
+          --fleet-clients N       part 6: clients sending the costliest fleet documents (default 4)
+          --fleet-days N          part 6: the contactCounts window, days back from now (default 30)
+          --isolation-seconds N   part 6: seconds per phase, probes alone and under fleet load (default 20)
+          --cold-customers N      part 7: customers queried once after the silo restart (default: a tenth of --customers)
           --seed N                data seed (default 42)
           --database NAME         the bench database, dropped and recreated (default cx_bench)
           --keep-silo             leave the silo running at the end (prints its URL)
@@ -46,6 +50,11 @@ public sealed class BenchOptions
     public int QueryClients { get; set; } = 16;
     public double QuerySeconds { get; set; } = 20;
     public int ImportRecords { get; set; } = 1_000_000;
+    public int FleetClients { get; set; } = 4;
+    public double FleetDays { get; set; } = 30;
+    public double IsolationSeconds { get; set; } = 20;
+    /// <summary>Customers of part 7; a tenth of <see cref="Customers"/> unless set.</summary>
+    public int? ColdCustomers { get; set; }
     public int Seed { get; set; } = 42;
     public string Database { get; set; } = "cx_bench";
     public bool KeepSilo { get; set; }
@@ -63,6 +72,7 @@ public sealed class BenchOptions
             o.Interactions = 100_000; o.Customers = 10_000;
             o.Rowwise1Rows = 5_000; o.Rowwise20Rows = 20_000;
             o.HistorySamples = 150; o.QuerySeconds = 8; o.ImportRecords = 100_000;
+            o.IsolationSeconds = 8;
         }
         else if (args.Contains("--smoke"))
         {
@@ -71,6 +81,7 @@ public sealed class BenchOptions
             o.Rowwise1Rows = 500; o.Rowwise20Rows = 1_000;
             o.HistoryLevels = [10, 1_000]; o.HistorySamples = 20;
             o.QueryClients = 4; o.QuerySeconds = 1; o.ImportRecords = 2_000;
+            o.FleetClients = 2; o.IsolationSeconds = 2;
         }
         for (var i = 0; i < args.Length; i++)
         {
@@ -95,6 +106,10 @@ public sealed class BenchOptions
                     case "--query-clients": o.QueryClients = Int(); break;
                     case "--query-seconds": o.QuerySeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--import-records": o.ImportRecords = Int(); break;
+                    case "--fleet-clients": o.FleetClients = Int(); break;
+                    case "--fleet-days": o.FleetDays = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--isolation-seconds": o.IsolationSeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--cold-customers": o.ColdCustomers = Int(); break;
                     case "--seed": o.Seed = Int(); break;
                     case "--database": o.Database = Next(); break;
                     case "--keep-silo": o.KeepSilo = true; break;
@@ -126,6 +141,7 @@ public sealed class BenchOptions
             return null;
         }
         if (o.Customers < 1 || o.Interactions < o.Customers || o.Batch < 1 || o.IngestClients < 1 || o.QueryClients < 1
+            || o.FleetClients < 1 || o.IsolationSeconds <= 0 || o.FleetDays <= 0 || o.ColdCustomers < 1
             || o.HistoryLevels.Length < 2 || o.HistoryLevels[0] < 1 || !System.Text.RegularExpressions.Regex.IsMatch(o.Database, "^[A-Za-z0-9_]+$"))
         {
             error.WriteLine($"cx bench: inconsistent sizes (need interactions >= customers >= 1, two history levels or more, a plain database name)\n{Usage}");

@@ -5,7 +5,7 @@ using CxActors.Bench.Parts;
 
 namespace CxActors.Bench;
 
-/// <summary>One run: database, data, silo, the five parts in an order that reuses their data, the report.</summary>
+/// <summary>One run: database, data, silo, the seven parts in an order that reuses their data, the report.</summary>
 public static class BenchRun
 {
     private const int WarmupCustomers = 50;
@@ -15,9 +15,9 @@ public static class BenchRun
         var clock = Stopwatch.StartNew();
         BenchContext.Log($"cx bench ({o.Mode}): database {o.Database}, {o.Interactions:N0} interactions over {o.Customers:N0} customers");
         var database = await BenchDatabase.RecreateAsync(o.ServerConnectionString, o.Database);
-        var mysqlPid = MySqlPid(o.Root);
+        var mysqlPid = MySqlPid(Path.Combine(o.Root, ".data", "mariadb.pid")) ?? MySqlPid(await ServerPidFileAsync(database));
         if (mysqlPid is null)
-            BenchContext.Log("MariaDB's pid file was not found under .data/: its CPU is counted as 'other'");
+            BenchContext.Log("MariaDB's pid file was found neither under .data/ nor at @@pid_file: its CPU is counted as 'other'");
 
         BenchContext.Log("generating the synthetic data");
         var data = new SyntheticData(o.Seed, o.Customers, o.Interactions, DateTime.UtcNow);
@@ -31,12 +31,14 @@ public static class BenchRun
         { Timeout = TimeSpan.FromMinutes(10) };
 
         BenchContext.Log("starting the silo");
-        var silo = await SiloProcess.StartAsync(database.ConnectionString, new Dictionary<string, string>
+        var siloSettings = new Dictionary<string, string>
         {
             ["Orleans:ClusterId"] = "cx-bench",
             ["Logging:LogLevel:CxActors"] = "Warning",
-        }, apiKey: o.ApiKey);
-        // Every request of the bench carries the key (stored in the bench database with every scope).
+        };
+        var silo = await SiloProcess.StartAsync(database.ConnectionString, siloSettings, apiKey: o.ApiKey);
+        // Every request of the bench carries the key (stored in the bench database with every scope); a restarted silo
+        // is given the same key.
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", silo.ApiKey);
         await using var stopSilo = new StopUnlessKept(silo, o.KeepSilo);
         BenchContext.Log($"silo {silo.Url} (pid {silo.Pid}) is healthy");
@@ -52,19 +54,23 @@ public static class BenchRun
             var memory = new MemoryResult(o.Customers + WarmupCustomers, baseline,
                 ProcessStats.StatusBytes(silo.Pid, "VmHWM") ?? 0, ProcessStats.StatusBytes(silo.Pid, "VmRSS") ?? 0);
             var history = await HistoryGrowthBench.RunAsync(ctx);
+            var isolation = await FleetIsolationBench.RunAsync(ctx);
             var import = await ImportBench.RunAsync(ctx);
+            // Last: it replaces the silo (every figure above was read from the first one).
+            var cold = await ColdQueryBench.RunAsync(ctx, async ports =>
+                stopSilo.Silo = await SiloProcess.StartAsync(database.ConnectionString, siloSettings, ports, silo.ApiKey));
 
             var stopped = await StopAsync(ctx);
             ctx.Notes.Add(stopped);
-            new Report(ctx, refs, ingest, history, query, memory, import, clock.Elapsed).Print(Console.Out);
+            new Report(ctx, refs, ingest, history, query, memory, import, isolation, cold, clock.Elapsed).Print(Console.Out);
             return 0;
         }
         catch (Exception ex)
         {
             BenchContext.Log($"the benchmark failed: {ex}");
-            if (!silo.HasExited)
-                BenchContext.Log($"silo output (last lines):\n{silo.Output}");
-            await silo.StopAsync(TimeSpan.FromSeconds(5));
+            if (!ctx.Silo.HasExited)
+                BenchContext.Log($"silo output (last lines):\n{ctx.Silo.Output}");
+            await ctx.Silo.StopAsync(TimeSpan.FromSeconds(5));
             return 1;
         }
     }
@@ -108,14 +114,34 @@ public static class BenchRun
     /// <summary>Kills the silo when the run ends, however it ends, unless --keep-silo asked to leave it running.</summary>
     private sealed class StopUnlessKept(SiloProcess silo, bool keep) : IAsyncDisposable
     {
-        public ValueTask DisposeAsync() => keep ? ValueTask.CompletedTask : silo.DisposeAsync();
+        /// <summary>The silo running now (part 7 restarts it).</summary>
+        public SiloProcess Silo { get; set; } = silo;
+
+        public ValueTask DisposeAsync() => keep ? ValueTask.CompletedTask : Silo.DisposeAsync();
     }
 
-    private static int? MySqlPid(string root)
+    /// <summary>The server's own pid file (a server of another checkout, or not started by ./cx); null if it does not say.</summary>
+    private static async Task<string?> ServerPidFileAsync(BenchDatabase database)
     {
         try
         {
-            return int.Parse(File.ReadAllText(Path.Combine(root, ".data", "mariadb.pid")).Trim(), CultureInfo.InvariantCulture);
+            await using var connection = await database.OpenAsync();
+            await using var command = new MySqlCommand("SELECT @@pid_file", connection);
+            return await command.ExecuteScalarAsync() as string;
+        }
+        catch (MySqlException)
+        {
+            return null;
+        }
+    }
+
+    private static int? MySqlPid(string? pidFile)
+    {
+        if (pidFile is null)
+            return null;
+        try
+        {
+            return int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
         }
         catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException)
         {

@@ -13,7 +13,7 @@ public sealed record MemoryResult(int ActiveCustomers, long BaselineRss, long Pe
 
 /// <summary>The human table, the targets met or missed with the phase that explains them, and the JSON line (last).</summary>
 public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult ingest, HistoryResult? history, QueryResult? query,
-    MemoryResult? memory, ImportResult? import, TimeSpan elapsed)
+    MemoryResult? memory, ImportResult? import, IsolationResult? isolation, ColdResult? cold, TimeSpan elapsed)
 {
     private const double TargetBytesPerCustomer = 5 * 1024;
 
@@ -26,15 +26,16 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         output.WriteLine($"data: {ctx.Data.Interactions.Length:N0} interactions over {ctx.Data.Counts.Length:N0} customers (log-normal, median {Median(ctx.Data.Counts)}, max {ctx.Data.Counts.Max():N0}), " +
                          $"requests of {o.Batch:N0} from {o.IngestClients} clients; queries from {o.QueryClients} clients; seed {o.Seed}");
         output.WriteLine();
-        output.WriteLine($"{"figure",-22} {"value",14}   reference / meaning");
-        output.WriteLine(new string('-', 110));
-        void Row(string key, string meaning) => output.WriteLine($"{key,-22} {Format(figures[key]),14}   {meaning}");
+        output.WriteLine($"{"figure",-30} {"value",14}   reference / meaning");
+        output.WriteLine(new string('-', 118));
+        void Row(string key, string meaning) => output.WriteLine($"{key,-30} {Format(figures[key]),14}   {meaning}");
+        void CountRow(string key, string meaning) => output.WriteLine($"{key,-30} {figures[key]?.ToString("N0", CultureInfo.InvariantCulture) ?? "null",14}   {meaning}");
         Row("ingest_per_s", $"accepted interactions/s end to end ({ingest.Accepted:N0} in {ingest.Seconds:F1} s, {ingest.Retries} retried requests)");
         Row("ingest_p50_ms", "request latency, median");
         Row("ingest_p99_ms", "request latency, 99th percentile");
         Row("projection_lag_s", $"last acknowledgement -> interactions and customers hold every row; {ingest.Verification}");
         Row("raw_insert_per_s", $"(a) multi-row INSERT, 1,000 rows/statement, 1 connection, {refs.RawRows:N0} rows");
-        output.WriteLine($"{"",-22} {Format(refs.RawWithCustomersPerSecond),14}   (a') diagnostic, not a figure: (a) plus the customers upsert in each transaction (this design's floor)");
+        output.WriteLine($"{"",-30} {Format(refs.RawWithCustomersPerSecond),14}   (a') diagnostic, not a figure: (a) plus the customers upsert in each transaction (this design's floor)");
         Row("rowwise_1_per_s", $"(b) INSERT + COMMIT per row, 1 connection, first {refs.Rowwise1Rows:N0} rows");
         Row("rowwise_20_per_s", $"(b) INSERT + COMMIT per row, 20 connections, first {refs.Rowwise20Rows:N0} rows");
         Row("ingest_vs_raw", "ingest_per_s / raw_insert_per_s");
@@ -43,8 +44,8 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         {
             Row("history_growth", $"median write latency at {history.Levels[^1].History:N0} / at {history.Levels[0].History:N0} (worse identity kind)");
             foreach (var level in history.Levels)
-                output.WriteLine($"{"",-22} {"",14}   history {level.History,7:N0}: {level.NaturalMs:F2} ms natural identity, {level.SourceIdMs:F2} ms with a source id");
-            output.WriteLine($"{"",-22} {"",14}   growth: natural identity {history.NaturalGrowth:F2}, source id {history.SourceIdGrowth:F2}");
+                output.WriteLine($"{"",-30} {"",14}   history {level.History,7:N0}: {level.NaturalMs:F2} ms natural identity, {level.SourceIdMs:F2} ms with a source id");
+            output.WriteLine($"{"",-30} {"",14}   growth: natural identity {history.NaturalGrowth:F2}, source id {history.SourceIdGrowth:F2}");
         }
         Row("query_per_s", query is { Available: true } ? $"GraphQL customer query, {o.QueryClients} clients ({query.Requests:N0} requests, {query.Errors:N0} errors)" : "GraphQL endpoint not available");
         Row("query_p50_ms", "GraphQL latency, median");
@@ -57,6 +58,28 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
             $"settled RSS gives {memory.SettledBytesPerCustomer:N0} B");
         Row("import_per_s", import is { Available: true } ? $"./cx import email, {import.Records:N0} records in {import.Seconds:F1} s (accepted {import.Accepted:N0})" : "./cx import not available");
         Row("import_peak_mb", "peak RSS of the import process, MiB");
+        if (isolation is { } iso)
+        {
+            var probes = "2 ingest + 2 query clients, one request per 20 ms each";
+            Row("ingest_p99_unloaded_ms", $"one-record POST /ingest/interactions, {probes}, nothing else running (p50 {iso.IngestP50Unloaded:F2} ms, {iso.IngestsUnloaded:N0} requests)");
+            Row("ingest_p99_under_fleet_load_ms", $"the same while {iso.FleetClients} clients send the costliest fleet documents (p50 {iso.IngestP50Loaded:F2} ms, {iso.IngestsLoaded:N0} requests)");
+            Row("ingest_p99_fleet_ratio", "ingest_p99_under_fleet_load_ms / ingest_p99_unloaded_ms");
+            Row("query_p99_unloaded_ms", $"the per-customer GraphQL query of part 3, same probes, nothing else running (p50 {iso.QueryP50Unloaded:F2} ms, {iso.QueriesUnloaded:N0} requests)");
+            Row("query_p99_under_fleet_load_ms", $"the same under the fleet load (p50 {iso.QueryP50Loaded:F2} ms, {iso.QueriesLoaded:N0} requests)");
+            Row("query_p99_fleet_ratio", "query_p99_under_fleet_load_ms / query_p99_unloaded_ms");
+            CountRow("fleet_queries_completed", $"fleet requests answered without errors during the loaded phase (contactCounts window: {iso.FleetDays:N0} days)");
+            CountRow("fleet_queries_refused", "fleet requests with a field refused by the gate (SERVICE_UNAVAILABLE after GraphQL:FleetQueryWait)");
+            foreach (var k in iso.Kinds)
+                output.WriteLine($"{"",-30} {"",14}   {k.Kind,-48} complexity {k.Complexity,6:N0}: {k.Completed,4:N0} completed, {k.Refused,4:N0} refused " +
+                                 $"({k.RefusedFields:N0} fields), {k.Failed:N0} failed, mean {k.MeanMs:N0} ms");
+        }
+        if (cold is { } c)
+        {
+            Row("cold_query_p50_ms", $"the part 3 query, first of {c.Sampled:N0} random customers after a silo restart, {o.QueryClients} clients (warm: p50 {Format(figures["query_p50_ms"])} ms)");
+            Row("cold_query_p99_ms", $"the same, 99th percentile (warm: p99 {Format(figures["query_p99_ms"])} ms); mean {c.MeanMs:F2} ms, {c.Errors:N0} errors");
+            output.WriteLine($"{"",-30} {"",14}   restart: old silo stopped {(c.GracefulStop ? "gracefully" : "by kill -9 after 20 s")} in {c.StopSeconds:F1} s, new one healthy in " +
+                             $"{c.StartSeconds:F1} s; {c.Snapshots:N0} of {c.CustomersInDatabase:N0} customers had a snapshot");
+        }
 
         output.WriteLine();
         output.WriteLine("targets (2 cores, MySQL on the same machine):");
@@ -124,6 +147,16 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         f["bytes_per_customer"] = memory is null ? null : N(memory.BytesPerCustomer);
         f["import_per_s"] = import is { Available: true } ? N(import.PerSecond) : null;
         f["import_peak_mb"] = import is { Available: true } ? N(import.PeakMb) : null;
+        f["ingest_p99_unloaded_ms"] = isolation is null ? null : N(isolation.IngestP99Unloaded);
+        f["ingest_p99_under_fleet_load_ms"] = isolation is null ? null : N(isolation.IngestP99Loaded);
+        f["ingest_p99_fleet_ratio"] = Ratio(f["ingest_p99_under_fleet_load_ms"], f["ingest_p99_unloaded_ms"]);
+        f["query_p99_unloaded_ms"] = isolation is null ? null : N(isolation.QueryP99Unloaded);
+        f["query_p99_under_fleet_load_ms"] = isolation is null ? null : N(isolation.QueryP99Loaded);
+        f["query_p99_fleet_ratio"] = Ratio(f["query_p99_under_fleet_load_ms"], f["query_p99_unloaded_ms"]);
+        f["fleet_queries_completed"] = isolation?.FleetCompleted;
+        f["fleet_queries_refused"] = isolation?.FleetRefused;
+        f["cold_query_p50_ms"] = cold is null ? null : N(cold.P50Ms);
+        f["cold_query_p99_ms"] = cold is null ? null : N(cold.P99Ms);
         return f;
     }
 
@@ -149,6 +182,8 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
             $"the settled RSS gives {memory.SettledBytesPerCustomer:N0} B; the peak includes the GC's headroom from the ingest");
         yield return T("import records/s", "import_per_s", v => v >= 20_000, ">= 20,000", () => import?.Usage?.Cpu.Verdict() ?? "");
         yield return T("import peak memory", "import_peak_mb", v => v < 300, "< 300 MB", null);
+        yield return T("ingest p99 under fleet load", "ingest_p99_fleet_ratio", v => v <= 3, "<= 3 x unloaded", () => isolation?.LoadedUsage.Cpu.Verdict() ?? "");
+        yield return T("query p99 under fleet load", "query_p99_fleet_ratio", v => v <= 3, "<= 3 x unloaded", () => isolation?.LoadedUsage.Cpu.Verdict() ?? "");
     }
 
     public static string Json(Dictionary<string, double?> figures)

@@ -205,7 +205,7 @@ public static class QueryBench
         return (requests, elapsed);
     }
 
-    private static byte[] Body(string query, string? id)
+    public static byte[] Body(string query, string? id)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer))

@@ -16,6 +16,10 @@ public sealed class BenchSmokeTests
         "rowwise_20_per_s", "ingest_vs_raw", "ingest_vs_rowwise", "history_growth", "query_per_s", "query_p50_ms",
         "query_p99_ms", "sql_query_per_s", "query_vs_sql", "fleet_query_ms", "bytes_per_customer", "import_per_s",
         "import_peak_mb",
+        // Fleet load isolation (part 6) and cold queries after a restart (part 7).
+        "ingest_p99_unloaded_ms", "ingest_p99_under_fleet_load_ms", "ingest_p99_fleet_ratio", "query_p99_unloaded_ms",
+        "query_p99_under_fleet_load_ms", "query_p99_fleet_ratio", "fleet_queries_completed", "fleet_queries_refused",
+        "cold_query_p50_ms", "cold_query_p99_ms",
     ];
 
     [Fact]
@@ -48,6 +52,11 @@ public sealed class BenchSmokeTests
             Assert.Equal(Figures.Order(), figures.RootElement.EnumerateObject().Select(p => p.Name).Order());
             Assert.True(figures.RootElement.GetProperty("ingest_per_s").GetDouble() > 0, last);
             Assert.True(figures.RootElement.GetProperty("import_per_s").GetDouble() > 0, last);
+            // The parts ran (values present), whatever they measured.
+            foreach (var figure in new[] { "ingest_p99_under_fleet_load_ms", "query_p99_under_fleet_load_ms", "cold_query_p50_ms" })
+                Assert.True(figures.RootElement.GetProperty(figure).GetDouble() > 0, last);
+            Assert.True(figures.RootElement.GetProperty("fleet_queries_completed").GetDouble()
+                + figures.RootElement.GetProperty("fleet_queries_refused").GetDouble() > 0, last);
         }
         finally
         {
