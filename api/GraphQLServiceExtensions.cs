@@ -88,7 +88,7 @@ public static class GraphQLServiceExtensions
         }
         var requestId = RequestIds.Of(context.ExecutionOptions.UserContext);
         var logger = context.ExecutionOptions.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger("CxActors.Api.GraphQL");
-        logger?.LogError(context.OriginalException, "GraphQL {Path} failed (request {RequestId})",
+        logger?.LogError(RedactedException.Of(context.OriginalException), "GraphQL {Path} failed (request {RequestId})",
             context.FieldContext?.Path is { } path ? string.Join('.', path) : "request", requestId);
         context.Exception = StorageFailures.IsUnavailable(context.OriginalException) ? new ServiceUnavailableException(requestId) : new InternalServerErrorException(requestId);
         context.ErrorMessage = context.Exception.Message;

@@ -39,7 +39,7 @@ public sealed class StorageRetry
                     && _clock.GetElapsedTime(started) < Budget),
                 OnRetry = args =>
                 {
-                    logger?.LogWarning(args.Outcome.Exception, "{What} failed (attempt {Attempt}); retrying in {Delay}",
+                    logger?.LogWarning(args.Outcome.Exception is { } failed ? RedactedException.Of(failed) : null, "{What} failed (attempt {Attempt}); retrying in {Delay}",
                         what ?? "Storage call", args.AttemptNumber + 1, args.RetryDelay);
                     return default;
                 },

@@ -69,7 +69,7 @@ public static class GraphQLEndpoints
         catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
         {
             http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CxActors.Api.GraphQL")
-                .LogError(ex, "GraphQL HTTP request failed (request {RequestId})", requestId);
+                .LogError(CxActors.Database.RedactedException.Of(ex), "GraphQL HTTP request failed (request {RequestId})", requestId);
             if (http.Response.HasStarted)
                 throw;
             http.Response.Clear();

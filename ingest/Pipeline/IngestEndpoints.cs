@@ -69,13 +69,13 @@ public static class IngestEndpoints
         }
         catch (Exception ex) when (StorageFailures.IsUnavailable(ex))
         {
-            logs.CreateLogger(typeof(IngestEndpoints)).LogWarning(ex, "Ingest request {RequestId} stopped: storage unavailable", http.TraceIdentifier);
+            logs.CreateLogger(typeof(IngestEndpoints)).LogWarning(RedactedException.Of(ex), "Ingest request {RequestId} stopped: storage unavailable", http.TraceIdentifier);
             return Problem(http, StatusCodes.Status503ServiceUnavailable, IngestErrorCodes.StorageUnavailable,
                 "storage is unavailable now: the counts say what was confirmed stored; re-send the whole body later (re-delivery is safe)", outcome);
         }
         catch (Exception ex)
         {
-            logs.CreateLogger(typeof(IngestEndpoints)).LogError(ex, "Ingest request {RequestId} failed", http.TraceIdentifier);
+            logs.CreateLogger(typeof(IngestEndpoints)).LogError(RedactedException.Of(ex), "Ingest request {RequestId} failed", http.TraceIdentifier);
             return Problem(http, StatusCodes.Status500InternalServerError, IngestErrorCodes.InternalError,
                 "internal error; it has been logged under this request id", outcome);
         }

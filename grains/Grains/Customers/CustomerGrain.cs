@@ -1,3 +1,4 @@
+using CxActors.Database;
 using CxActors.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -128,7 +129,7 @@ public sealed class CustomerGrain(
             _stale = true;
             this.DeactivateOnIdle();
             // Customer ids are e-mail addresses: never in a log line or an exception message.
-            logger.LogWarning(ex, "A customer's {Rows} interactions were not logged; its activation reloads", rows.Count);
+            logger.LogWarning(RedactedException.Of(ex), "A customer's {Rows} interactions were not logged; its activation reloads", rows.Count);
             throw new CustomerUnavailableException("The customer's interactions could not be stored now. Nothing was acknowledged; retry.");
         }
         finally
@@ -191,7 +192,7 @@ public sealed class CustomerGrain(
         catch (Exception ex)
         {
             // The log holds everything; a failed snapshot only means a longer replay next activation.
-            logger.LogWarning(ex, "A customer's snapshot was not written");
+            logger.LogWarning(RedactedException.Of(ex), "A customer's snapshot was not written");
             if (ex is InconsistentStateException)
             {
                 _stale = true;

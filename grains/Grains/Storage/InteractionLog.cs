@@ -113,14 +113,14 @@ public sealed class InteractionLog : BackgroundService
             catch (Exception ex) when (!StorageFailures.IsTransient(ex) && pending.Count > 1)
             {
                 // A row MySQL refuses must not take the other customers' rows down with it: isolate it.
-                _logger.LogWarning(ex, "Interaction log flush refused; retrying {Appends} appends one by one", pending.Count);
+                _logger.LogWarning(RedactedException.Of(ex), "Interaction log flush refused; retrying {Appends} appends one by one", pending.Count);
                 foreach (var append in pending)
                     await FlushAsync([append], session);
                 return;
             }
             catch (Exception ex)
             {
-                _logger.LogError(ex, "Interaction log flush of {Appends} appends failed for good", pending.Count);
+                _logger.LogError(RedactedException.Of(ex), "Interaction log flush of {Appends} appends failed for good", pending.Count);
                 foreach (var append in pending)
                 {
                     session.RecordFailure(append, _clock.GetUtcNow());

@@ -50,7 +50,7 @@ public sealed class LogHeadLookup : BackgroundService
             }
             catch (Exception ex)
             {
-                _logger.LogWarning(ex, "Log head lookup of {Count} customers failed", batch.Count);
+                _logger.LogWarning(RedactedException.Of(ex), "Log head lookup of {Count} customers failed", batch.Count);
                 foreach (var request in batch)
                     request.Completion.TrySetException(ex);
             }
