@@ -58,7 +58,7 @@ public static class BenchRun
             var import = await ImportBench.RunAsync(ctx);
             // Last: it replaces the silo (every figure above was read from the first one).
             var cold = await ColdQueryBench.RunAsync(ctx, async ports =>
-                stopSilo.Silo = await SiloProcess.StartAsync(database.ConnectionString, siloSettings, ports, silo.ApiKey));
+                stopSilo.Silo = await SiloProcess.StartAsync(database.ConnectionString, siloSettings, ports, silo.ApiKey, keyStored: true));
 
             var stopped = await StopAsync(ctx);
             ctx.Notes.Add(stopped);

@@ -50,16 +50,14 @@ public sealed class LimitTests(ApiFixture api)
     {
         var document = "{" + string.Concat(Enumerable.Range(0, 5_000).Select(i => $" a{i}: contactCounts(first: 1) {{ totalCount }}")) + " }";
 
-        var started = Stopwatch.StartNew();
+        // Refused by validation: no data at all, so nothing ran (executing it would have taken the request timeout).
         var response = await api.QueryAsync(document, accept: GraphQLHttp.GraphQLResponseJson);
-        started.Stop();
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Null(response.Json["data"]);
         Assert.Equal(
             ("The operation selects more than 100 top-level fields (aliases included); send at most 100 per request.", null, "TOO_MANY_FIELDS"),
             response.Error);
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"took {started.Elapsed}");
 
         var legacy = await api.QueryAsync(document);
         Assert.Equal(HttpStatusCode.OK, legacy.Status);

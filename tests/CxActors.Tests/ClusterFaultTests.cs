@@ -215,7 +215,7 @@ public sealed class ClusterFaultTests
             // Short: the database is back 3 s after the import started; the importer re-sends and succeeds.
             proxy.Cut();
             var restore = Task.Run(async () => { await Task.Delay(3000); proxy.Restore(); });
-            var (exit, output) = await ImportAsync(file, silo.Url, "--retry-for", "60");
+            var (exit, output) = await ImportAsync(file, silo.Url, "--retry-for", "60", "--api-key", silo.ApiKey);
             await restore;
             Assert.True(exit == 0, output);
             // What an attempt during the outage stored before its 503 comes back as duplicates on the re-send.
@@ -229,7 +229,7 @@ public sealed class ClusterFaultTests
             await File.WriteAllTextAsync(file, "Loja,Email do cliente,Data/Hora de abertura,Origem do caso\n" +
                 string.Concat(Enumerable.Range(0, 300).Select(i => $"Site,later{i}@example.com,01/03/2024 11:{i % 60:D2},\n")));
             proxy.Cut();
-            (exit, output) = await ImportAsync(file, silo.Url, "--retry-for", "4");
+            (exit, output) = await ImportAsync(file, silo.Url, "--retry-for", "4", "--api-key", silo.ApiKey);
             Assert.True(exit == 1, output);
             Assert.Contains("records 0..299: HTTP 503", output);
         }

@@ -28,6 +28,7 @@ public sealed class SchemaMigratorTests
     public async Task An_applied_script_that_changed_stops_the_start_with_a_message_naming_it()
     {
         await using var db = await TestDatabase.CreateAsync();
+        var key = await SiloProcess.ProvisionKeyAsync(db.ConnectionString);
         // As if 010_reporting.sql had been edited after this database applied it.
         await db.ExecuteAsync("UPDATE schema_version SET checksum = REPEAT('0', 64) WHERE script = '010_reporting.sql'");
         var drift = await Assert.ThrowsAsync<SchemaDriftException>(() => SchemaMigrator.ApplyAsync(db.ConnectionString, logger: null, CancellationToken.None));
@@ -35,7 +36,7 @@ public sealed class SchemaMigratorTests
         Assert.Contains("sql/010_reporting.sql has changed since it was applied", drift.Message);
 
         // The silo refuses to start on it, and says which script.
-        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(db.ConnectionString));
+        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(db.ConnectionString, apiKey: key, keyStored: true));
         Assert.Contains("sql/010_reporting.sql has changed since it was applied", failed.Message);
     }
 

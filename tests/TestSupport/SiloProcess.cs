@@ -56,10 +56,11 @@ public sealed class SiloProcess : IAsyncDisposable
     /// choosing, a start that loses a port to another process is tried again on new ports.
     /// </summary>
     /// <param name="apiKey">a key to provision instead of a new one (the bench's own)</param>
+    /// <param name="keyStored">the <paramref name="apiKey"/> is already in the database: do not touch it before the silo does</param>
     public static async Task<SiloProcess> StartAsync(string connectionString, IDictionary<string, string>? settings = null, SiloPorts? ports = null,
-        string? apiKey = null)
+        string? apiKey = null, bool keyStored = false)
     {
-        var key = await ProvisionKeyAsync(connectionString, key: apiKey);
+        var key = keyStored && apiKey is not null ? apiKey : await ProvisionKeyAsync(connectionString, key: apiKey);
         for (var attempt = 1; ; attempt++)
         {
             var silo = Launch(connectionString, settings, ports ?? new SiloPorts(FreePort(), FreePort(), FreePort()), key);
