@@ -25,10 +25,40 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// <summary>Interactions newest first (startedAt, then id, descending), keyset-paged.</summary>
     [AlwaysInterleave]
     Task<InteractionPage> GetInteractionsAsync(Channel? channel, int first, InteractionCursor? after);
+
+    /// <summary>
+    /// LGPD erasure, after the caller has written the customer's tombstone (<paramref name="erasedAt"/>): refuses
+    /// appends from now on, waits for the ones in flight, deletes the customer's log rows, customers row and snapshot
+    /// through the same log writer loop as its appends (so nothing appended before can land after), then deactivates.
+    /// The next activation learns the tombstone and refuses records started at or before it.
+    /// </summary>
+    Task<EraseResult> EraseAsync(DateTime erasedAt);
+
+    /// <summary>
+    /// Retention: deletes the customer's interactions that started before <paramref name="cutoff"/> and rewrites its
+    /// customers row from what remains (removes it when nothing does), in one transaction through the log writer,
+    /// then deactivates so that the next activation rebuilds from what remains. Appends meanwhile are refused (retry).
+    /// </summary>
+    Task<PurgeResult> PurgeAsync(DateTime cutoff);
 }
 
 [GenerateSerializer, Immutable, Alias("cx.RecordResult")]
-public sealed record RecordResult([property: Id(0)] int Accepted, [property: Id(1)] int Duplicates);
+public sealed record RecordResult([property: Id(0)] int Accepted, [property: Id(1)] int Duplicates)
+{
+    /// <summary>Interactions refused because the customer was erased after they started (stored nowhere).</summary>
+    [Id(2)] public int Erased { get; init; }
+    /// <summary>The customer's erasure time when <see cref="Erased"/> &gt; 0: records started at or before it were refused.</summary>
+    [Id(3)] public DateTime? ErasedAt { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("cx.EraseResult")]
+public sealed record EraseResult(
+    [property: Id(0)] int Interactions,
+    [property: Id(1)] int CustomerRows,
+    [property: Id(2)] int Snapshots);
+
+[GenerateSerializer, Immutable, Alias("cx.PurgeResult")]
+public sealed record PurgeResult([property: Id(0)] int Purged, [property: Id(1)] int Remaining);
 
 [GenerateSerializer, Immutable, Alias("cx.ChannelCount")]
 public sealed record ChannelCount([property: Id(0)] Channel Channel, [property: Id(1)] int Count);
