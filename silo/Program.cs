@@ -3,6 +3,7 @@ using CxActors.Api;
 using CxActors.Api.Http;
 using CxActors.Database;
 using CxActors.Ingest.Pipeline;
+using CxActors.Privacy;
 using CxActors.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ builder.UseOrleans(silo => silo
     .AddCxActors(builder.Configuration));
 builder.Services.AddIngestPipeline(builder.Configuration);
 builder.Services.AddCxGraphQL(builder.Configuration);
+builder.Services.AddPrivacy(builder.Configuration);
 builder.Services.AddHealthChecks()
     .AddCheck<MySqlReadyCheck>("mysql", tags: [ServiceDefaultsExtensions.ReadyTag])
     .AddCheck<SiloActiveCheck>("silo", tags: [ServiceDefaultsExtensions.ReadyTag]);
@@ -21,4 +23,5 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapIngestApi();
 app.MapGraphQLApi();
+app.MapPrivacyApi();
 await app.RunAsync();
