@@ -29,17 +29,30 @@ public sealed class CustomerDirectory(CxDataSources dataSources, CustomerHasher 
         var resolved = new string?[records.Count];
         var erased = new bool[records.Count];
         var subjects = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var touchesPhones = false;
         for (var i = 0; i < records.Count; i++)
         {
             if (records[i].Draft is not { } draft)
                 continue;
+            touchesPhones |= draft.Phone is not null;
             if (draft.Email is { } email)
+            {
+                resolved[i] = email;
                 subjects.TryAdd("c" + email, hasher.Customer(email));
+            }
             else if (draft.Phone is { } phone)
+            {
                 subjects.TryAdd("p" + phone, hasher.Phone(phone));
+            }
         }
-        if (subjects.Count == 0)
+        // A chunk of e-mails alone needs no query here, as before tombstones: the grain is the authority on its
+        // customer's tombstone (an erasure goes through the live activation, and a new activation reads it), so such a
+        // chunk still rides out a short MySQL outage on active grains and fails within its deadline on a hung one.
+        // Phones need this check: an erased customer's phone must not be linked again, and a phone-only record finds
+        // its erased customer only through the phone's tombstone.
+        if (!touchesPhones)
             return new Resolution(resolved, erased);
+        Array.Clear(resolved);
 
         await using var connection = await dataSources.Reads.OpenConnectionAsync(cancellationToken);
         try

@@ -165,6 +165,12 @@ public sealed class PrivacyHttpTests(PrivacySiloFixture fixture) : IClassFixture
         await AssertNothingHeldAsync(customer, phone);
         Assert.Equal(rejectionsBefore - 1, await Db.ScalarAsync<int>("SELECT COUNT(*) FROM ingest_rejections"));
 
+        // E-mail-only chunks are checked by the customer's grain (its new activation read the tombstone): same answer.
+        (status, answer) = await PostAsync(Http, [old[2], old[1]]);
+        Assert.Equal((200, 0, 2), (status, answer.Accepted, answer.RejectedCount));
+        Assert.Equal(["0:customer erased", "1:customer erased"], answer.Rejected.Select(r => $"{r.Record}:{r.Reason}"));
+        await AssertNothingHeldAsync(customer, phone);
+
         // A contact that started after the erasure is a new customer's first.
         var fresh = Full(customer, "CHAT", erasedAt.AddSeconds(1), "n1");
         (status, answer) = await PostAsync(Http, [fresh, old[0]]);
