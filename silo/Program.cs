@@ -4,6 +4,7 @@ using CxActors.Api;
 using CxActors.Api.Http;
 using CxActors.Database;
 using CxActors.Ingest.Pipeline;
+using CxActors.Privacy;
 using CxActors.ServiceDefaults;
 
 // `dotnet CxActors.Silo.dll keys create|list|revoke …` (./cx keys): manage API keys on ConnectionStrings__Cx, no host.
@@ -19,6 +20,7 @@ builder.UseOrleans(silo => silo
     .AddCxActors(builder.Configuration));
 builder.Services.AddIngestPipeline(builder.Configuration);
 builder.Services.AddCxGraphQL(builder.Configuration);
+builder.Services.AddPrivacy(builder.Configuration);
 builder.Services.AddHealthChecks()
     .AddCheck<MySqlReadyCheck>("mysql", tags: [ServiceDefaultsExtensions.ReadyTag])
     .AddCheck<SiloActiveCheck>("silo", tags: [ServiceDefaultsExtensions.ReadyTag]);
@@ -28,5 +30,6 @@ app.MapDefaultEndpoints();
 app.UseCxAccess();
 app.MapIngestApi().RequireAuthorization(Scopes.Ingest);
 app.MapGraphQLApi().RequireAuthorization(Scopes.Read);
+app.MapPrivacyApi().RequireAuthorization(Scopes.Admin);
 await app.RunAsync();
 return 0;

@@ -9,12 +9,13 @@ public static class PhoneLinks
     private const int PhonesPerQuery = 1000;
 
     /// <summary>The customers these phones are linked to (phones without a link are absent), 1,000 phones a query.</summary>
-    public static async Task<Dictionary<string, string>> ReadAsync(MySqlConnection connection, IReadOnlyCollection<string> phones, CancellationToken cancellationToken)
+    public static async Task<Dictionary<string, string>> ReadAsync(MySqlConnection connection, IReadOnlyCollection<string> phones, CancellationToken cancellationToken,
+        MySqlTransaction? transaction = null)
     {
         var links = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var chunk in phones.Chunk(PhonesPerQuery))
         {
-            await using var select = new MySqlCommand { Connection = connection };
+            await using var select = new MySqlCommand { Connection = connection, Transaction = transaction };
             var sql = new StringBuilder("SELECT phone, customer_id FROM customer_phones WHERE phone IN (");
             select.CommandText = SqlInList.Append(sql, select.Parameters, chunk).Append(')').ToString();
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);

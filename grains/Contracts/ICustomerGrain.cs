@@ -25,4 +25,19 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// <summary>Interactions newest first (startedAt, then id, descending), keyset-paged.</summary>
     [AlwaysInterleave]
     Task<InteractionPage> GetInteractionsAsync(Channel? channel, int first, InteractionCursor? after);
+
+    /// <summary>
+    /// LGPD erasure, after the caller has written the customer's tombstone (<paramref name="erasedAt"/>): refuses
+    /// appends from now on, waits for the ones in flight, deletes the customer's log rows, customers row and snapshot
+    /// through the same log writer loop as its appends (so nothing appended before can land after), then deactivates.
+    /// The next activation learns the tombstone and refuses records started at or before it.
+    /// </summary>
+    Task<EraseResult> EraseAsync(DateTime erasedAt);
+
+    /// <summary>
+    /// Retention: deletes the customer's interactions that started before <paramref name="cutoff"/> and rewrites its
+    /// customers row from what remains (removes it when nothing does), in one transaction through the log writer,
+    /// then deactivates so that the next activation rebuilds from what remains. Appends meanwhile are refused (retry).
+    /// </summary>
+    Task<PurgeResult> PurgeAsync(DateTime cutoff);
 }

@@ -33,6 +33,7 @@ public static class CxActorsSiloExtensions
         DbProviderFactories.RegisterFactory(MySqlInvariant, MySqlConnectorFactory.Instance);
         var services = silo.Services;
         services.AddCxDatabase(configuration);
+        services.AddCustomerHashing(configuration);
 
         silo.AddAdoNetGrainStorage(CustomerGrain.StorageName, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
             options.Configure<CxDataSources>((o, dataSources) =>

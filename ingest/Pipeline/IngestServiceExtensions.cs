@@ -11,6 +11,7 @@ public static class IngestServiceExtensions
     public static IServiceCollection AddIngestPipeline(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCxDatabase(configuration);
+        services.AddCustomerHashing(configuration);
         services.AddOptions<IngestApiOptions>()
             .Bind(configuration.GetSection(IngestApiOptions.Section))
             .ValidateDataAnnotations()

@@ -57,11 +57,20 @@ public sealed class InteractionIngestor
         var token = deadline.Token;
 
         var rejections = new List<(IngestRecord Record, string Reason)>();
-        var resolved = await _directory.ResolveAsync(records, token);
+        var resolution = await _directory.ResolveAsync(records, token);
+        var resolved = resolution.Customers;
         var byCustomer = new Dictionary<string, List<Interaction>>(StringComparer.Ordinal);
+        var indexes = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        // Records of erased customers (LGPD): refused with a reason, stored nowhere, not even as rejections.
+        var erased = new List<int>();
         for (var i = 0; i < records.Count; i++)
         {
             var record = records[i];
+            if (resolution.Erased[i])
+            {
+                erased.Add(record.Index);
+                continue;
+            }
             var reason = record.Reason ?? (record.Draft is { } draft ? (resolved[i] is null ? NoCustomerReason(draft) : null) : "record could not be read");
             if (reason is not null)
             {
@@ -70,8 +79,12 @@ public sealed class InteractionIngestor
             }
             var customerId = resolved[i]!;
             if (!byCustomer.TryGetValue(customerId, out var list))
+            {
                 byCustomer[customerId] = list = [];
+                indexes[customerId] = [];
+            }
             list.Add(record.Draft!.ToInteraction(customerId));
+            indexes[customerId].Add(record.Index);
         }
 
         if (rejections.Count > 0)
@@ -105,18 +118,39 @@ public sealed class InteractionIngestor
         // records are stored all or none); then a failure fails the request (the client re-sends; re-delivery is safe).
         await SettledAsync(Task.WhenAll(calls), token);
         Exception? failure = null;
-        foreach (var call in calls)
+        for (var g = 0; g < calls.Length; g++)
         {
+            var call = calls[g];
             if (call.IsCompletedSuccessfully)
             {
                 outcome.Accepted += call.Result.Accepted;
                 outcome.Duplicates += call.Result.Duplicates;
+                // The customer was erased between the chunk's tombstone check and its grain call: the grain refused
+                // the records started at or before the erasure.
+                if (call.Result is { Erased: > 0, ErasedAt: { } erasedAt })
+                {
+                    var (_, interactions) = groups[g];
+                    var recordIndexes = indexes[groups[g].Key];
+                    for (var k = 0; k < interactions.Count; k++)
+                        if (interactions[k].StartedAt <= erasedAt)
+                            erased.Add(recordIndexes[k]);
+                }
             }
             else
             {
                 failure ??= call.IsCompleted
                     ? call.Exception?.InnerException ?? new OperationCanceledException(token)
                     : new CustomerUnavailableException("A customer's records were not confirmed stored before the deadline.");
+            }
+        }
+        if (erased.Count > 0)
+        {
+            erased.Sort();
+            foreach (var index in erased)
+            {
+                outcome.RejectedCount++;
+                if (outcome.Rejected.Count < _options.MaxRejectionsListed)
+                    outcome.Rejected.Add(new Rejection(index, ErasedReason));
             }
         }
         if (failure is OperationCanceledException && !cancellationToken.IsCancellationRequested)
@@ -156,6 +190,9 @@ public sealed class InteractionIngestor
         await Task.Delay(_retry.FirstDelay, cancellationToken);
         return await _retry.ExecuteAsync(_ => new ValueTask<RecordResult>(_grains.GetCustomer(customerId).RecordAsync(interactions)), cancellationToken);
     }
+
+    /// <summary>The reason given for a record of an erased customer that started at or before the erasure.</summary>
+    public const string ErasedReason = "customer erased";
 
     private static string NoCustomerReason(InteractionDraft draft) => draft.Phone is null
         ? "no customer e-mail or phone"

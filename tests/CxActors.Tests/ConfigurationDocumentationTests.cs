@@ -19,7 +19,8 @@ public sealed partial class ConfigurationDocumentationTests
     private static readonly Type[] OptionsTypes =
     [
         typeof(DatabaseOptions), typeof(SiloEndpointOptions), typeof(InteractionLogOptions), typeof(CustomerHistoryOptions),
-        typeof(IngestApiOptions), typeof(GraphQLApiOptions), typeof(AccessOptions),
+        typeof(IngestApiOptions), typeof(GraphQLApiOptions), typeof(AccessOptions), typeof(CustomerHashOptions),
+        typeof(CxActors.Privacy.RetentionOptions),
     ];
 
     private static Dictionary<string, string> Documented()
@@ -42,7 +43,8 @@ public sealed partial class ConfigurationDocumentationTests
                 // DatabaseOptions.ConnectionString is bound from ConnectionStrings:Cx, not from its section.
                 var key = type == typeof(DatabaseOptions) && property.Name == nameof(DatabaseOptions.ConnectionString)
                     ? "ConnectionStrings:Cx" : $"{section}:{property.Name}";
-                data.Add(key, Format(property.GetValue(defaults)));
+                var value = property.GetValue(defaults);
+                data.Add(key, value is null && Nullable.GetUnderlyingType(property.PropertyType) is not null ? "(off)" : Format(value));
             }
         }
         return data;

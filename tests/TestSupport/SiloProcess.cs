@@ -117,6 +117,7 @@ public sealed class SiloProcess : IAsyncDisposable
         start.Environment["Orleans__SiloPort"] = ports.Silo.ToString();
         start.Environment["Orleans__GatewayPort"] = ports.Gateway.ToString();
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Privacy__HashKey"] = TestHashKey; // a test's own settings may replace it
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             start.Environment[key.Replace(":", "__")] = value;
 
@@ -233,6 +234,9 @@ public sealed class SiloProcess : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The keyed-hash secret (Privacy:HashKey) test silos get unless their settings give another.</summary>
+    public const string TestHashKey = "test-only-privacy-hash-key-0123456789abcdef";
 
     private const int FirstTestPort = 6000;
     private const int TestPortCount = 6000;

@@ -45,12 +45,18 @@ public sealed class CustomerGrain(
     private bool _stale;
     // Names this activation to the log writer, which refuses its later appends once one has failed.
     private readonly Guid _activation = Guid.NewGuid();
+    // LGPD: when the customer was erased (its tombstone). Records started at or before it are refused, stored nowhere.
+    private DateTime? _erasedAt;
+    // Set by an erasure or a retention purge: this activation refuses appends from then on and deactivates after it.
+    private string? _closing;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var customerId = this.GetPrimaryKeyString();
         _storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageName);
-        if (await logHeads.GetAsync(customerId, cancellationToken) == 0)
+        var head = await logHeads.GetAsync(customerId, cancellationToken);
+        _erasedAt = head.ErasedAt;
+        if (head.Head == 0)
         {
             _history = new CustomerHistory(customerId, _options.RecentCapacity);
         }
@@ -79,6 +85,13 @@ public sealed class CustomerGrain(
     {
         ThrowIfStale();
         var customerId = _history.CustomerId;
+        var erased = 0;
+        if (_erasedAt is { } erasedAt && interactions.Any(i => i.StartedAt <= erasedAt))
+        {
+            // Re-deliveries of an erased customer's old records: refused, never stored. Newer ones are a new contact.
+            erased = interactions.Count(i => i.StartedAt <= erasedAt);
+            interactions = [.. interactions.Where(i => i.StartedAt > erasedAt)];
+        }
         var fresh = new List<Interaction>(interactions.Count);
         // Most calls carry one or two interactions: no set for those.
         HashSet<string>? seen = interactions.Count > 1 ? new(StringComparer.Ordinal) : null;
@@ -109,7 +122,7 @@ public sealed class CustomerGrain(
 
         var duplicates = interactions.Count - fresh.Count;
         if (fresh.Count == 0)
-            return new RecordResult(0, duplicates);
+            return Result(0, duplicates, erased);
 
         // The synchronous part: the live history moves on before the first await of the append, so that
         // every overlapping call sees it, and its customers row is consistent with all of them.
@@ -140,7 +153,52 @@ public sealed class CustomerGrain(
         _unsnapshotted += rows.Count;
         if (_unsnapshotted >= _options.SnapshotEveryInteractions)
             _ = WriteSnapshotAsync();
-        return new RecordResult(fresh.Count, duplicates);
+        return Result(fresh.Count, duplicates, erased);
+    }
+
+    private RecordResult Result(int accepted, int duplicates, int erased) =>
+        erased == 0 ? new RecordResult(accepted, duplicates) : new RecordResult(accepted, duplicates) { Erased = erased, ErasedAt = _erasedAt };
+
+    public async Task<EraseResult> EraseAsync(DateTime erasedAt)
+    {
+        // Before the first await: every append from now on is refused (the caller retries and meets the next
+        // activation, which knows the tombstone).
+        Close("The customer is being erased; retry.");
+        if (_erasedAt is null || erasedAt > _erasedAt)
+            _erasedAt = erasedAt;
+        await WaitForInFlightAsync();
+        var deleted = await log.MaintainAsync(_history.CustomerId, purgeBefore: null, replacement: null);
+        _history = new CustomerHistory(_history.CustomerId, _options.RecentCapacity);
+        this.DeactivateOnIdle();
+        return new EraseResult(deleted.Interactions, deleted.CustomerRows, deleted.Snapshots);
+    }
+
+    public async Task<PurgeResult> PurgeAsync(DateTime cutoff)
+    {
+        cutoff = InteractionIdentity.NormalizeUtc(cutoff);
+        if (_history.FirstContactAt is not { } first || first >= cutoff)
+            return new PurgeResult(0, _history.TotalContacts);
+        Close("The customer's old interactions are being purged; retry.");
+        await WaitForInFlightAsync();
+        // What remains, rebuilt from the log one row at a time; appends are refused meanwhile, so it cannot move.
+        var remaining = new CustomerHistory(_history.CustomerId, _options.RecentCapacity);
+        await reader.ReplayStartedSinceAsync(_history.CustomerId, cutoff, remaining.Replay, CancellationToken.None);
+        var deleted = await log.MaintainAsync(_history.CustomerId, cutoff, remaining.TotalContacts > 0 ? remaining.ToCustomerRow() : null);
+        this.DeactivateOnIdle();
+        return new PurgeResult(deleted.Interactions, remaining.TotalContacts);
+    }
+
+    private void Close(string reason)
+    {
+        _closing ??= reason;
+        _stale = true; // never snapshot again; the next activation rebuilds from the log
+    }
+
+    /// <summary>Until no append or snapshot write of this activation is running (none starts once it is closing).</summary>
+    private async Task WaitForInFlightAsync()
+    {
+        while (_appendsInFlight > 0 || _snapshotRunning)
+            await Task.Delay(5);
     }
 
     public Task<CustomerProfile?> GetProfileAsync() => Task.FromResult(_history.ToProfile());
@@ -172,7 +230,7 @@ public sealed class CustomerGrain(
     private void ThrowIfStale()
     {
         if (_stale)
-            throw new CustomerUnavailableException("The customer's history is reloading; retry.");
+            throw new CustomerUnavailableException(_closing ?? "The customer's history is reloading; retry.");
     }
 
     /// <summary>Writes the live history as the grain state when it holds only logged interactions.</summary>

@@ -27,6 +27,28 @@ public sealed class InteractionHistoryReader(CxDataSources dataSources)
         return await ReadAsync(command, customerId, cancellationToken);
     }
 
+    /// <summary>
+    /// Hands every logged row of the customer that started at or after <paramref name="since"/> to
+    /// <paramref name="apply"/>, in log order, one at a time (a forward-only read: memory does not grow with the log).
+    /// </summary>
+    public async Task<int> ReplayStartedSinceAsync(string customerId, DateTime since, Action<LoggedInteraction> apply, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new MySqlCommand(
+            $"SELECT {Columns} FROM interactions WHERE customer_id = @customer AND started_at >= @since ORDER BY customer_seq",
+            connection);
+        command.Parameters.AddWithValue("@customer", customerId);
+        command.Parameters.AddWithValue("@since", since);
+        var count = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            apply(Map(reader, customerId));
+            count++;
+        }
+        return count;
+    }
+
     /// <summary>Which of these interaction ids the customer's log already holds.</summary>
     public async Task<HashSet<string>> FindLoggedAsync(string customerId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
@@ -91,32 +113,35 @@ public sealed class InteractionHistoryReader(CxDataSources dataSources)
         var rows = new List<LoggedInteraction>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-        {
-            Channels.TryParse(reader.GetString(3), out var channel);
-            rows.Add(new LoggedInteraction(reader.GetInt32(0), new Interaction
-            {
-                CustomerId = customerId,
-                Id = reader.GetString(1),
-                SourceId = NullableString(reader, 2),
-                Channel = channel,
-                StartedAt = DateTime.SpecifyKind(reader.GetDateTime(4), DateTimeKind.Utc),
-                EndedAt = reader.IsDBNull(5) ? null : DateTime.SpecifyKind(reader.GetDateTime(5), DateTimeKind.Utc),
-                Agent = NullableString(reader, 6),
-                Status = NullableString(reader, 7),
-                Queue = NullableString(reader, 8),
-                Classification = NullableString(reader, 9),
-                SubClassification = NullableString(reader, 10),
-                FeedbackScore = reader.IsDBNull(11) ? null : reader.GetInt32(11),
-                FeedbackComment = NullableString(reader, 12),
-                WaitSeconds = reader.IsDBNull(13) ? null : reader.GetInt32(13),
-                HandleSeconds = reader.IsDBNull(14) ? null : reader.GetInt32(14),
-                Source = reader.GetString(15),
-                SourceDetail = NullableString(reader, 16),
-                Phone = NullableString(reader, 17),
-                Name = NullableString(reader, 18),
-            }));
-        }
+            rows.Add(Map(reader, customerId));
         return rows;
+    }
+
+    private static LoggedInteraction Map(MySqlDataReader reader, string customerId)
+    {
+        Channels.TryParse(reader.GetString(3), out var channel);
+        return new LoggedInteraction(reader.GetInt32(0), new Interaction
+        {
+            CustomerId = customerId,
+            Id = reader.GetString(1),
+            SourceId = NullableString(reader, 2),
+            Channel = channel,
+            StartedAt = DateTime.SpecifyKind(reader.GetDateTime(4), DateTimeKind.Utc),
+            EndedAt = reader.IsDBNull(5) ? null : DateTime.SpecifyKind(reader.GetDateTime(5), DateTimeKind.Utc),
+            Agent = NullableString(reader, 6),
+            Status = NullableString(reader, 7),
+            Queue = NullableString(reader, 8),
+            Classification = NullableString(reader, 9),
+            SubClassification = NullableString(reader, 10),
+            FeedbackScore = reader.IsDBNull(11) ? null : reader.GetInt32(11),
+            FeedbackComment = NullableString(reader, 12),
+            WaitSeconds = reader.IsDBNull(13) ? null : reader.GetInt32(13),
+            HandleSeconds = reader.IsDBNull(14) ? null : reader.GetInt32(14),
+            Source = reader.GetString(15),
+            SourceDetail = NullableString(reader, 16),
+            Phone = NullableString(reader, 17),
+            Name = NullableString(reader, 18),
+        });
     }
 
     private static string? NullableString(MySqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

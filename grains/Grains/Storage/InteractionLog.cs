@@ -42,10 +42,26 @@ public sealed class InteractionLog : BackgroundService
     {
         var append = new LogAppend(rows, customer, activation);
         // A customer's appends always go through the same writer loop, in the order they were made.
-        var session = _sessions[(int)((uint)StringComparer.Ordinal.GetHashCode(customer.CustomerId) % (uint)_sessions.Length)];
+        var session = SessionOf(customer.CustomerId);
         // The queue almost always has room: no state machine for the common case.
         return session.Queue.Writer.TryWrite(append) ? append.Completion.Task : WaitForRoomAsync(session, append, cancellationToken);
     }
+
+    /// <summary>
+    /// Deletes every log row, the customers row and the grain snapshot of the customer (erasure), or with
+    /// <paramref name="purgeBefore"/> only the rows started before it, the customers row then replaced by
+    /// <paramref name="replacement"/> (none when null): one transaction, in the customer's writer loop after every
+    /// append queued before it.
+    /// </summary>
+    public async Task<LogMaintenanceResult> MaintainAsync(string customerId, DateTime? purgeBefore, CustomerRow? replacement, CancellationToken cancellationToken = default)
+    {
+        var maintenance = new LogMaintenance(customerId, purgeBefore, replacement);
+        await SessionOf(customerId).Queue.Writer.WriteAsync(maintenance, cancellationToken);
+        return await maintenance.Completion.Task;
+    }
+
+    private LogWriterSession SessionOf(string customerId) =>
+        _sessions[(int)((uint)StringComparer.Ordinal.GetHashCode(customerId) % (uint)_sessions.Length)];
 
     private static async Task WaitForRoomAsync(LogWriterSession session, LogAppend append, CancellationToken cancellationToken)
     {
@@ -66,8 +82,19 @@ public sealed class InteractionLog : BackgroundService
         {
             batch.Clear();
             var rows = 0;
-            while (rows < _options.MaxRowsPerFlush && queue.TryRead(out var append))
+            while (rows < _options.MaxRowsPerFlush && queue.TryPeek(out var work))
             {
+                if (work is LogMaintenance maintenance)
+                {
+                    // In queue order: the appends before it are committed first.
+                    if (batch.Count > 0)
+                        break;
+                    queue.TryRead(out _);
+                    await MaintainAsync(maintenance, session);
+                    continue;
+                }
+                queue.TryRead(out _);
+                var append = (LogAppend)work;
                 batch.Add(append);
                 rows += append.Rows.Count;
             }
@@ -141,6 +168,60 @@ public sealed class InteractionLog : BackgroundService
                 pending.Remove(append);
             }
         }
+    }
+
+    private async Task MaintainAsync(LogMaintenance maintenance, LogWriterSession session)
+    {
+        try
+        {
+            var result = await _retry.ExecuteAsync(_ => new ValueTask<LogMaintenanceResult>(TryMaintainAsync(maintenance, session)), CancellationToken.None);
+            maintenance.Completion.TrySetResult(result);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Log maintenance ({Kind}) of a customer failed", maintenance.PurgeBefore is null ? "erase" : "purge");
+            maintenance.Completion.TrySetException(ex);
+        }
+    }
+
+    private async Task<LogMaintenanceResult> TryMaintainAsync(LogMaintenance maintenance, LogWriterSession session)
+    {
+        try
+        {
+            var connection = await session.ConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted);
+            var interactions = await ExecuteAsync(connection, transaction,
+                "DELETE FROM interactions WHERE customer_id = @customer" + (maintenance.PurgeBefore is null ? "" : " AND started_at < @before"),
+                maintenance);
+            var customers = await ExecuteAsync(connection, transaction, "DELETE FROM customers WHERE customer_id = @customer", maintenance);
+            if (maintenance.Replacement is { } row)
+            {
+                var budget = await _limits.StatementBudgetAsync(CancellationToken.None);
+                var now = _clock.GetUtcNow().UtcDateTime;
+                await session.UpsertCustomers.ExecuteAsync(connection, transaction, [row],
+                    (c, p, o) => LogRows.FillCustomer(c, p, o, now), LogRows.CustomerBytes, budget, CancellationToken.None);
+            }
+            // The grain's snapshot: its row is keyed by the grain's string key (the customer id), see 050_privacy.sql.
+            // The next activation then rebuilds from the log alone.
+            var snapshots = await ExecuteAsync(connection, transaction,
+                "DELETE FROM OrleansStorage WHERE GrainIdExtensionString = @customer", maintenance);
+            await transaction.CommitAsync();
+            return new LogMaintenanceResult(interactions, customers, snapshots);
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<int> ExecuteAsync(MySqlConnector.MySqlConnection connection, MySqlConnector.MySqlTransaction transaction, string sql, LogMaintenance maintenance)
+    {
+        await using var command = new MySqlConnector.MySqlCommand(sql, connection, transaction);
+        command.Parameters.AddWithValue("@customer", maintenance.CustomerId);
+        if (maintenance.PurgeBefore is { } before)
+            command.Parameters.AddWithValue("@before", before);
+        return await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>One transaction. Returns the appends that conflict with rows already logged (nothing is committed then).</summary>

@@ -12,7 +12,7 @@ internal sealed class LogWriterSession(MySqlDataSource dataSource, InteractionLo
     // ten minutes (a failed activation deactivates at once) and the set is bounded.
     private readonly Dictionary<(string Customer, Guid Activation), DateTimeOffset> _failed = [];
 
-    public System.Threading.Channels.Channel<LogAppend> Queue { get; } = System.Threading.Channels.Channel.CreateBounded<LogAppend>(new BoundedChannelOptions(options.QueueCapacity)
+    public System.Threading.Channels.Channel<LogWork> Queue { get; } = System.Threading.Channels.Channel.CreateBounded<LogWork>(new BoundedChannelOptions(options.QueueCapacity)
     {
         SingleReader = true,
         FullMode = BoundedChannelFullMode.Wait,

@@ -25,6 +25,7 @@ public sealed class CustomerClusterFixture : IAsyncLifetime
         builder.Properties["ConnectionStrings:Cx"] = connectionString;
         builder.Properties["CustomerHistory:RecentCapacity"] = RecentCapacity.ToString();
         builder.Properties["CustomerHistory:SnapshotEveryInteractions"] = "3";
+        builder.Properties["Privacy:HashKey"] = SiloProcess.TestHashKey;
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -1,0 +1,2 @@
+global using CxActors.Database;
+global using MySqlConnector;
