@@ -109,6 +109,7 @@ public sealed class CustomerGrain(
         var duplicates = interactions.Count - fresh.Count;
         if (fresh.Count == 0)
             return new RecordResult(0, duplicates);
+        var duplicatesByChannel = duplicates > 0 ? DuplicatesByChannel(interactions, fresh) : null;
 
         // The synchronous part: the live history moves on before the first await of the append, so that
         // every overlapping call sees it, and its customers row is consistent with all of them.
@@ -139,7 +140,31 @@ public sealed class CustomerGrain(
         _unsnapshotted += rows.Count;
         if (_unsnapshotted >= _options.SnapshotEveryInteractions)
             _ = WriteSnapshotAsync();
-        return new RecordResult(fresh.Count, duplicates);
+        return new RecordResult(fresh.Count, duplicates, duplicatesByChannel);
+    }
+
+    /// <summary>
+    /// Per channel, how many of <paramref name="interactions"/> are not in <paramref name="fresh"/>; null when they are all
+    /// on one channel (the caller can tell then: see <see cref="RecordResult.DuplicatesByChannel"/>).
+    /// </summary>
+    private static List<ChannelCount>? DuplicatesByChannel(IReadOnlyList<Interaction> interactions, List<Interaction> fresh)
+    {
+        var first = interactions[0].Channel;
+        var mixed = false;
+        for (var i = 1; i < interactions.Count && !mixed; i++)
+            mixed = interactions[i].Channel != first;
+        if (!mixed)
+            return null;
+        Span<int> counts = stackalloc int[Channels.All.Count];
+        foreach (var interaction in interactions)
+            counts[(int)interaction.Channel]++;
+        foreach (var interaction in fresh)
+            counts[(int)interaction.Channel]--;
+        var result = new List<ChannelCount>(counts.Length);
+        for (var c = 0; c < counts.Length; c++)
+            if (counts[c] > 0)
+                result.Add(new ChannelCount((Channel)c, counts[c]));
+        return result;
     }
 
     public Task<CustomerProfile?> GetProfileAsync() => Task.FromResult(_history.ToProfile());
