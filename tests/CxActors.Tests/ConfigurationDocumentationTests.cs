@@ -6,6 +6,7 @@ using CxActors.Api;
 using CxActors.Customers;
 using CxActors.Database;
 using CxActors.Ingest.Pipeline;
+using CxActors.ServiceDefaults;
 using CxActors.Storage;
 
 namespace CxActors.Tests;
@@ -19,7 +20,7 @@ public sealed partial class ConfigurationDocumentationTests
     private static readonly Type[] OptionsTypes =
     [
         typeof(DatabaseOptions), typeof(SiloEndpointOptions), typeof(InteractionLogOptions), typeof(CustomerHistoryOptions),
-        typeof(IngestApiOptions), typeof(GraphQLApiOptions), typeof(AccessOptions),
+        typeof(IngestApiOptions), typeof(GraphQLApiOptions), typeof(AccessOptions), typeof(TelemetryOptions),
     ];
 
     private static Dictionary<string, string> Documented()
