@@ -15,9 +15,13 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddCxAccess();
 
-builder.UseOrleans(silo => silo
-    .UseCxClustering(builder.Configuration)
-    .AddCxActors(builder.Configuration));
+builder.UseOrleans(silo =>
+{
+    silo.UseCxClustering(builder.Configuration).AddCxActors(builder.Configuration);
+    // Traces follow requests into grain calls (Microsoft.Orleans.Application spans); off with Telemetry:Enabled=false.
+    if (builder.IsTelemetryEnabled())
+        silo.AddActivityPropagation();
+});
 builder.Services.AddIngestPipeline(builder.Configuration);
 builder.Services.AddCxGraphQL(builder.Configuration);
 builder.Services.AddPrivacy(builder.Configuration);
@@ -31,5 +35,6 @@ app.UseCxAccess();
 app.MapIngestApi().RequireAuthorization(Scopes.Ingest);
 app.MapGraphQLApi().RequireAuthorization(Scopes.Read);
 app.MapPrivacyApi().RequireAuthorization(Scopes.Admin);
+app.MapMetricsEndpoint().RequireAuthorization(Scopes.Metrics);
 await app.RunAsync();
 return 0;

@@ -8,7 +8,7 @@ public static class DatabaseServiceExtensions
 {
     /// <summary>
     /// <see cref="DatabaseOptions"/> (validated at start), the pools in <see cref="CxDataSources"/>, and the schema status
-    /// that readiness reads. Safe to call more than once (the ingest pipeline, the API and the grains each ask for it).
+    /// that readiness reads, and the service's meter (<see cref="CxMetrics"/>). Safe to call more than once (the ingest pipeline, the API and the grains each ask for it).
     /// </summary>
     public static IServiceCollection AddCxDatabase(this IServiceCollection services, IConfiguration configuration)
     {
@@ -21,6 +21,8 @@ public static class DatabaseServiceExtensions
             .ValidateOnStart();
         services.TryAddSingleton<CxDataSources>();
         services.TryAddSingleton<SchemaStatus>();
+        services.AddMetrics();
+        services.TryAddSingleton<CxMetrics>();
         return services;
     }
 }

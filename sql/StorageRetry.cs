@@ -16,7 +16,7 @@ public sealed class StorageRetry
     private static readonly ResiliencePropertyKey<long> Started = new("cx.retry.started");
 
     public StorageRetry(TimeSpan budget, TimeSpan firstDelay, TimeSpan maxDelay, Func<Exception, bool> shouldRetry,
-        ILogger? logger = null, string? what = null, TimeProvider? clock = null)
+        ILogger? logger = null, string? what = null, TimeProvider? clock = null, Action? onRetry = null)
     {
         Budget = budget;
         FirstDelay = firstDelay;
@@ -41,6 +41,7 @@ public sealed class StorageRetry
                 {
                     logger?.LogWarning(args.Outcome.Exception is { } failed ? RedactedException.Of(failed) : null, "{What} failed (attempt {Attempt}); retrying in {Delay}",
                         what ?? "Storage call", args.AttemptNumber + 1, args.RetryDelay);
+                    onRetry?.Invoke();
                     return default;
                 },
             })

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CxActors.Api.Schema;
+using CxActors.Database;
 using GraphQL.Execution;
 using GraphQL.Transport;
 using Microsoft.AspNetCore.Authentication;
@@ -192,6 +193,7 @@ public static class GraphQLEndpoints
             return;
         }
         var executer = http.RequestServices.GetRequiredService<IDocumentExecuter<CxSchema>>();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var result = await executer.ExecuteAsync(new ExecutionOptions
         {
             Query = BareCarriageReturnsAsLineFeeds(request.Query),
@@ -205,6 +207,9 @@ public static class GraphQLEndpoints
             Timeout = options.RequestTimeout,
             TimeoutAction = TimeoutAction.ReturnTimeoutError,
         });
+        // The operation's name as the executed document spells it (a GraphQL name, never a variable's value).
+        http.RequestServices.GetRequiredService<CxMetrics>().GraphQLRequest(result.Operation?.Name?.StringValue,
+            result.Executed && result.Errors is not { Count: > 0 }, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         http.Response.StatusCode = result.Executed || !PrefersGraphQLResponse(http.Request) ? StatusCodes.Status200OK : NotExecutedStatus(result);
         await WriteResultAsync(http, result);
     }

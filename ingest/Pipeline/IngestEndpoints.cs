@@ -19,14 +19,22 @@ public static class IngestEndpoints
     public static RouteGroupBuilder MapIngestApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/ingest");
-        group.MapPost("/interactions", (HttpContext http, InteractionIngestor ingestor, IOptions<IngestApiOptions> options, ILoggerFactory logs) =>
-            IngestAsync(http, ingestor, options.Value, logs, IngestRoutes.Canonical));
-        group.MapPost("/{channel}", (string channel, HttpContext http, InteractionIngestor ingestor, IOptions<IngestApiOptions> options, ILoggerFactory logs) =>
-            IngestRoutes.TryGetNative(channel, out var format)
+        group.MapPost("/interactions", (HttpContext http, InteractionIngestor ingestor, IOptions<IngestApiOptions> options, ILoggerFactory logs, CxMetrics metrics) =>
+            Counted(metrics, IngestAsync(http, ingestor, options.Value, logs, IngestRoutes.Canonical)));
+        group.MapPost("/{channel}", (string channel, HttpContext http, InteractionIngestor ingestor, IOptions<IngestApiOptions> options, ILoggerFactory logs, CxMetrics metrics) =>
+            Counted(metrics, IngestRoutes.TryGetNative(channel, out var format)
                 ? IngestAsync(http, ingestor, options.Value, logs, format)
                 : Task.FromResult(Problem(http, StatusCodes.Status404NotFound, IngestErrorCodes.UnknownChannel,
-                    $"unknown channel '{Quote(channel)}': use {ChannelNames.NativeList}")));
+                    $"unknown channel '{Quote(channel)}': use {ChannelNames.NativeList}"))));
         return group;
+    }
+
+    /// <summary><c>cx.ingest.requests</c> by the status the handler answers (401/403/429 never reach it).</summary>
+    private static async Task<IResult> Counted(CxMetrics metrics, Task<IResult> handler)
+    {
+        var result = await handler;
+        metrics.IngestRequest(result is IStatusCodeHttpResult { StatusCode: { } status } ? status : StatusCodes.Status200OK);
+        return result;
     }
 
     private static async Task<IResult> IngestAsync(HttpContext http, InteractionIngestor ingestor, IngestApiOptions options,

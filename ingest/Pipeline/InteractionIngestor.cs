@@ -17,10 +17,12 @@ public sealed class InteractionIngestor
     private readonly RejectionStore _rejections;
     private readonly IngestApiOptions _options;
     private readonly StorageRetry _retry;
+    private readonly CxMetrics _metrics;
 
     public InteractionIngestor(IGrainFactory grains, CustomerDirectory directory, RejectionStore rejections,
-        IOptions<IngestApiOptions> options, ILogger<InteractionIngestor> logger)
+        IOptions<IngestApiOptions> options, CxMetrics metrics, ILogger<InteractionIngestor> logger)
     {
+        _metrics = metrics;
         _grains = grains;
         _directory = directory;
         _rejections = rejections;
@@ -90,6 +92,7 @@ public sealed class InteractionIngestor
         if (rejections.Count > 0)
         {
             await _rejections.StoreAsync(channelName, rejections, token);
+            CountRejected(channelName, rejections);
             foreach (var (record, reason) in rejections)
             {
                 outcome.RejectedCount++;
@@ -153,10 +156,82 @@ public sealed class InteractionIngestor
                     outcome.Rejected.Add(new Rejection(index, ErasedReason));
             }
         }
+        CountStored(groups, calls);
         if (failure is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             failure = new CustomerUnavailableException("A customer's records were not confirmed stored before the deadline.");
         if (failure is not null)
             ExceptionDispatchInfo.Throw(failure);
+    }
+
+    /// <summary>
+    /// <c>cx.ingest.records</c> for rejections, by the record's channel: the native endpoint's, else the one the record
+    /// named, else <see cref="CxMetrics.UnknownChannel"/>.
+    /// </summary>
+    private void CountRejected(string channelName, List<(IngestRecord Record, string Reason)> rejections)
+    {
+        if (!_metrics.IngestRecordsEnabled)
+            return;
+        var endpointChannel = ChannelNames.ChannelOf(channelName);
+        Span<int> byChannel = stackalloc int[Channels.All.Count];
+        var unknown = 0;
+        foreach (var (record, _) in rejections)
+        {
+            if ((endpointChannel ?? record.Draft?.Channel) is { } channel)
+                byChannel[(int)channel]++;
+            else
+                unknown++;
+        }
+        for (var c = 0; c < byChannel.Length; c++)
+            _metrics.IngestRecords(((Channel)c).ToCode(), CxMetrics.Outcomes.Rejected, byChannel[c]);
+        _metrics.IngestRecords(CxMetrics.UnknownChannel, CxMetrics.Outcomes.Rejected, unknown);
+    }
+
+    /// <summary>
+    /// <c>cx.ingest.records</c> for the calls confirmed stored (a call is all or none), accepted and duplicate by channel:
+    /// from what each call sent and the duplicates it reported (<see cref="RecordResult.DuplicatesByChannel"/> when the
+    /// call mixed channels and was partly duplicate; otherwise the duplicates' channels follow from the call itself).
+    /// </summary>
+    private void CountStored(KeyValuePair<string, List<Interaction>>[] groups, Task<RecordResult>[] calls)
+    {
+        if (!_metrics.IngestRecordsEnabled)
+            return;
+        Span<int> sent = stackalloc int[Channels.All.Count];
+        Span<int> duplicates = stackalloc int[Channels.All.Count];
+        Span<int> callSent = stackalloc int[Channels.All.Count];
+        for (var g = 0; g < groups.Length; g++)
+        {
+            if (!calls[g].IsCompletedSuccessfully)
+                continue;
+            var result = calls[g].Result;
+            callSent.Clear();
+            foreach (var interaction in groups[g].Value)
+                callSent[(int)interaction.Channel]++;
+            for (var c = 0; c < callSent.Length; c++)
+                sent[c] += callSent[c];
+            if (result.Duplicates == 0)
+                continue;
+            if (result.DuplicatesByChannel is { } reported)
+            {
+                foreach (var count in reported)
+                    duplicates[(int)count.Channel] += count.Count;
+            }
+            else if (result.Duplicates >= groups[g].Value.Count)
+            {
+                for (var c = 0; c < callSent.Length; c++)
+                    duplicates[c] += callSent[c];
+            }
+            else
+            {
+                // One channel only (the grain spells out mixed calls).
+                duplicates[(int)groups[g].Value[0].Channel] += result.Duplicates;
+            }
+        }
+        for (var c = 0; c < sent.Length; c++)
+        {
+            var code = ((Channel)c).ToCode();
+            _metrics.IngestRecords(code, CxMetrics.Outcomes.Accepted, sent[c] - duplicates[c]);
+            _metrics.IngestRecords(code, CxMetrics.Outcomes.Duplicate, duplicates[c]);
+        }
     }
 
     /// <summary>Waits until every call has ended however it ended, or until the deadline (calls still running are then counted as failed).</summary>

@@ -13,7 +13,8 @@ public static class ServiceDefaultsExtensions
     public const string ReadyTag = "ready";
 
     /// <summary>
-    /// Problem details carrying the request id, health checks, and the host's deadlines: hosted services start side by
+    /// Problem details carrying the request id, health checks, telemetry (<see cref="TelemetryExtensions.AddCxTelemetry"/>),
+    /// and the host's deadlines: hosted services start side by
     /// side (the HTTP side listens, and answers live, while the silo waits for MySQL), and a stop never takes longer than
     /// <paramref name="shutdownTimeout"/> whatever MySQL does (the log is the commit point: nothing acknowledged is lost).
     /// </summary>
@@ -29,6 +30,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("requestId", context.HttpContext.TraceIdentifier));
         builder.Services.AddHealthChecks();
+        builder.AddCxTelemetry();
         return builder;
     }
 

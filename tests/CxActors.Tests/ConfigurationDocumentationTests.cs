@@ -6,6 +6,7 @@ using CxActors.Api;
 using CxActors.Customers;
 using CxActors.Database;
 using CxActors.Ingest.Pipeline;
+using CxActors.ServiceDefaults;
 using CxActors.Storage;
 
 namespace CxActors.Tests;
@@ -20,7 +21,7 @@ public sealed partial class ConfigurationDocumentationTests
     [
         typeof(DatabaseOptions), typeof(SiloEndpointOptions), typeof(InteractionLogOptions), typeof(CustomerHistoryOptions),
         typeof(IngestApiOptions), typeof(GraphQLApiOptions), typeof(AccessOptions), typeof(CustomerHashOptions),
-        typeof(CxActors.Privacy.RetentionOptions),
+        typeof(CxActors.Privacy.RetentionOptions), typeof(TelemetryOptions),
     ];
 
     private static Dictionary<string, string> Documented()

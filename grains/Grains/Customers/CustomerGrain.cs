@@ -122,7 +122,8 @@ public sealed class CustomerGrain(
 
         var duplicates = interactions.Count - fresh.Count;
         if (fresh.Count == 0)
-            return Result(0, duplicates, erased);
+            return Result(0, duplicates, erased, null);
+        var duplicatesByChannel = duplicates > 0 ? DuplicatesByChannel(interactions, fresh) : null;
 
         // The synchronous part: the live history moves on before the first await of the append, so that
         // every overlapping call sees it, and its customers row is consistent with all of them.
@@ -153,11 +154,12 @@ public sealed class CustomerGrain(
         _unsnapshotted += rows.Count;
         if (_unsnapshotted >= _options.SnapshotEveryInteractions)
             _ = WriteSnapshotAsync();
-        return Result(fresh.Count, duplicates, erased);
+        return Result(fresh.Count, duplicates, erased, duplicatesByChannel);
     }
 
-    private RecordResult Result(int accepted, int duplicates, int erased) =>
-        erased == 0 ? new RecordResult(accepted, duplicates) : new RecordResult(accepted, duplicates) { Erased = erased, ErasedAt = _erasedAt };
+    private RecordResult Result(int accepted, int duplicates, int erased, List<ChannelCount>? duplicatesByChannel) =>
+        erased == 0 && duplicatesByChannel is null ? new RecordResult(accepted, duplicates)
+            : new RecordResult(accepted, duplicates) { Erased = erased, ErasedAt = erased > 0 ? _erasedAt : null, DuplicatesByChannel = duplicatesByChannel };
 
     public async Task<EraseResult> EraseAsync(DateTime erasedAt)
     {
@@ -199,6 +201,30 @@ public sealed class CustomerGrain(
     {
         while (_appendsInFlight > 0 || _snapshotRunning)
             await Task.Delay(5);
+    }
+
+    /// <summary>
+    /// Per channel, how many of <paramref name="interactions"/> are not in <paramref name="fresh"/>; null when they are all
+    /// on one channel (the caller can tell then: see <see cref="RecordResult.DuplicatesByChannel"/>).
+    /// </summary>
+    private static List<ChannelCount>? DuplicatesByChannel(IReadOnlyList<Interaction> interactions, List<Interaction> fresh)
+    {
+        var first = interactions[0].Channel;
+        var mixed = false;
+        for (var i = 1; i < interactions.Count && !mixed; i++)
+            mixed = interactions[i].Channel != first;
+        if (!mixed)
+            return null;
+        Span<int> counts = stackalloc int[Channels.All.Count];
+        foreach (var interaction in interactions)
+            counts[(int)interaction.Channel]++;
+        foreach (var interaction in fresh)
+            counts[(int)interaction.Channel]--;
+        var result = new List<ChannelCount>(counts.Length);
+        for (var c = 0; c < counts.Length; c++)
+            if (counts[c] > 0)
+                result.Add(new ChannelCount((Channel)c, counts[c]));
+        return result;
     }
 
     public Task<CustomerProfile?> GetProfileAsync() => Task.FromResult(_history.ToProfile());

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using CxActors.Database;
 using Microsoft.Extensions.Hosting;
@@ -21,17 +22,23 @@ public sealed class InteractionLog : BackgroundService
     private readonly ServerLimits _limits;
     private readonly StorageRetry _retry;
     private readonly LogWriterSession[] _sessions;
+    private readonly CxMetrics _metrics;
+
+    /// <summary>Most links one flush span carries (OpenTelemetry's default limit of links per span).</summary>
+    private const int MaxFlushLinks = 128;
 
     public InteractionLog(IOptions<InteractionLogOptions> options, CxDataSources dataSources, ServerLimits limits,
-        ILogger<InteractionLog> logger, TimeProvider? clock = null)
+        CxMetrics metrics, ILogger<InteractionLog> logger, TimeProvider? clock = null)
     {
+        _metrics = metrics;
         _options = options.Value;
         _logger = logger;
         _clock = clock ?? TimeProvider.System;
         _limits = limits;
         _retry = new StorageRetry(_options.RetryBudget, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2),
-            StorageFailures.IsTransient, logger, "Interaction log flush", _clock);
+            StorageFailures.IsTransient, logger, "Interaction log flush", _clock, metrics.LogRetried);
         _sessions = [.. Enumerable.Range(0, _options.Writers).Select(_ => new LogWriterSession(dataSources.Log, _options))];
+        metrics.ObserveQueueDepth(() => _sessions.Sum(s => (long)s.Queue.Reader.Count));
     }
 
     /// <summary>
@@ -99,8 +106,46 @@ public sealed class InteractionLog : BackgroundService
                 rows += append.Rows.Count;
             }
             if (batch.Count > 0)
-                await FlushAsync(batch, session);
+                await TracedFlushAsync(batch, rows, session);
         }
+    }
+
+    /// <summary>
+    /// A flush with its span and metrics. The span (<c>cx.log.flush</c>) is a root linked to each traced caller's
+    /// activity (<see cref="ActivityLink"/>), not a child of one of them: the flush belongs to many requests' traces
+    /// at once, and parenting it to the first would hide it from all the others. The sampler records it when any
+    /// linked caller was recorded (see the telemetry wiring in ServiceDefaults).
+    /// </summary>
+    private async Task TracedFlushAsync(List<LogAppend> batch, int rows, LogWriterSession session)
+    {
+        var started = _clock.GetTimestamp();
+        using (var activity = StartFlushActivity(batch, rows))
+        {
+            await FlushAsync(batch, session);
+            activity?.SetTag("cx.log.appends.failed", batch.Count(a => a.Completion.Task.IsFaulted));
+        }
+        _metrics.LogFlushed(rows, _clock.GetElapsedTime(started));
+    }
+
+    private static Activity? StartFlushActivity(List<LogAppend> batch, int rows)
+    {
+        if (!CxActivities.Source.HasListeners())
+            return null;
+        List<ActivityLink>? links = null;
+        foreach (var append in batch)
+        {
+            if (append.Caller == default)
+                continue;
+            (links ??= []).Add(new ActivityLink(append.Caller));
+            if (links.Count == MaxFlushLinks)
+                break;
+        }
+        // A root: whatever Activity.Current the loop inherited from the host's start is not its parent.
+        Activity.Current = null;
+        var activity = CxActivities.Source.StartActivity("cx.log.flush", ActivityKind.Internal, parentContext: default, links: links);
+        activity?.SetTag("cx.log.appends", batch.Count);
+        activity?.SetTag("cx.log.rows", rows);
+        return activity;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
