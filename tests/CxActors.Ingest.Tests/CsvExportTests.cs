@@ -3,6 +3,7 @@ using static CxActors.Ingest.Tests.TestSupport;
 
 namespace CxActors.Ingest.Tests;
 
+[Collection(MeasuredMemoryCollection.Name)]
 public sealed class CsvExportTests
 {
     private const string WhatsAppHeader = "Inicio da conversa,Fim da conversa (duração),Fim da conversa (finalizado?),Tempo duração atendimento,Semana,Finalizado?,E-mail";

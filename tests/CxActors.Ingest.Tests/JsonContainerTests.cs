@@ -3,6 +3,7 @@ using static CxActors.Ingest.Tests.TestSupport;
 
 namespace CxActors.Ingest.Tests;
 
+[Collection(MeasuredMemoryCollection.Name)]
 public sealed class JsonContainerTests
 {
     private const string A = """{"customer":"a@x.com","channel":"CHAT","startedAt":"2019-08-01T08:15:27-03:00"}""";

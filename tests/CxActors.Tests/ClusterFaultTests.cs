@@ -18,6 +18,9 @@ public sealed class ClusterFaultTests
 {
     private const int CustomersPerRun = 300;
 
+    // The clients and the re-delivery of every body post far faster than a key's default ingest rate allows.
+    private static readonly Dictionary<string, string> Unthrottled = new() { ["Auth:RateLimits:Ingest:PermitsPerSecond"] = "0" };
+
     /// <summary>Clients that post batches of 50 new interactions through the silos they are given, remembering every body.</summary>
     private sealed class Load(Func<int, SiloProcess?> siloFor)
     {
@@ -84,8 +87,8 @@ public sealed class ClusterFaultTests
     public async Task The_cluster_survives_a_member_killed_under_load_through_both_silos()
     {
         await using var db = await TestDatabase.CreateAsync();
-        await using var a = await SiloProcess.StartAsync(db.ConnectionString);
-        await using var b = await SiloProcess.StartAsync(db.ConnectionString);
+        await using var a = await SiloProcess.StartAsync(db.ConnectionString, Unthrottled);
+        await using var b = await SiloProcess.StartAsync(db.ConnectionString, Unthrottled);
         var load = new Load(client => client % 2 == 0 ? a : b);
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(4, stop.Token);
@@ -120,8 +123,8 @@ public sealed class ClusterFaultTests
     {
         await using var db = await TestDatabase.CreateAsync();
         var silos = new SiloProcess?[2];
-        silos[0] = await SiloProcess.StartAsync(db.ConnectionString);
-        silos[1] = await SiloProcess.StartAsync(db.ConnectionString);
+        silos[0] = await SiloProcess.StartAsync(db.ConnectionString, Unthrottled);
+        silos[1] = await SiloProcess.StartAsync(db.ConnectionString, Unthrottled);
         // Each client uses its own silo while that one is up, else the other one.
         var load = new Load(client => silos[client % 2] is { HasExited: false } own ? own : silos[(client + 1) % 2]);
         using var stop = new CancellationTokenSource();
@@ -133,7 +136,7 @@ public sealed class ClusterFaultTests
                 await Task.Delay(TimeSpan.FromSeconds(2));
                 var old = silos[i]!;
                 Assert.True(await old.StopAsync(TimeSpan.FromSeconds(30)), $"silo {i} did not stop gracefully within 30 s");
-                silos[i] = await SiloProcess.StartAsync(db.ConnectionString, ports: old.Ports);
+                silos[i] = await SiloProcess.StartAsync(db.ConnectionString, Unthrottled, old.Ports);
                 await old.DisposeAsync();
             }
             await Task.Delay(TimeSpan.FromSeconds(2));

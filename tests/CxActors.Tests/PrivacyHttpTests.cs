@@ -29,6 +29,10 @@ public sealed class PrivacySiloFixture : IAsyncLifetime
 /// <summary>The LGPD endpoints against a real silo and MariaDB: export, erasure and its tombstone, the audit.</summary>
 public sealed class PrivacyHttpTests(PrivacySiloFixture fixture) : IClassFixture<PrivacySiloFixture>
 {
+    /// <summary>The name of the key the fixture's silo client sends: the audit names who asked.</summary>
+    private async Task<string> CallerAsync() =>
+        await fixture.Database.TextAsync("SELECT name FROM api_keys WHERE key_hash = UNHEX(SHA2(@k, 256))", ("@k", fixture.Silo.ApiKey));
+
     private HttpClient Http => fixture.Silo.Http;
     private TestDatabase Db => fixture.Database;
 
@@ -109,7 +113,7 @@ public sealed class PrivacyHttpTests(PrivacySiloFixture fixture) : IClassFixture
             root.GetProperty("counts").GetProperty("phones").GetInt32(), root.GetProperty("counts").GetProperty("rejections").GetInt32()));
 
         // Audited: type, keyed hash (no e-mail), caller, counts.
-        Assert.Equal($"export|{Hash("customer", customer)}|anonymous|10000|1",
+        Assert.Equal($"export|{Hash("customer", customer)}|{await CallerAsync()}|10000|1",
             await Db.TextAsync("SELECT request_type, LOWER(HEX(customer_hash)), requested_by, JSON_VALUE(counts, '$.interactions'), JSON_VALUE(counts, '$.rejections') " +
                                "FROM privacy_requests ORDER BY request_id DESC LIMIT 1"));
     }
@@ -154,7 +158,7 @@ public sealed class PrivacyHttpTests(PrivacySiloFixture fixture) : IClassFixture
         Assert.Equal(2, await Db.ScalarAsync<int>("SELECT COUNT(*) FROM customer_tombstones WHERE LOWER(HEX(subject_hash)) IN (@c, @p) AND erased_at = @at",
             ("@c", Hash("customer", customer)), ("@p", Hash("phone", phone)), ("@at", erasedAt)));
         Assert.Equal(0, await Db.ScalarAsync<int>("SELECT COUNT(*) FROM privacy_requests WHERE counts LIKE @e OR requested_by LIKE @e", ("@e", $"%{customer}%")));
-        Assert.Equal($"erase|{Hash("customer", customer)}|anonymous|4",
+        Assert.Equal($"erase|{Hash("customer", customer)}|{await CallerAsync()}|4",
             await Db.TextAsync("SELECT request_type, LOWER(HEX(customer_hash)), requested_by, JSON_VALUE(counts, '$.interactions') FROM privacy_requests ORDER BY request_id DESC LIMIT 1"));
 
         // Re-delivered old records (by e-mail or by the phone alone): refused, stored nowhere.
@@ -229,7 +233,7 @@ public sealed class PrivacyHttpTests(PrivacySiloFixture fixture) : IClassFixture
         Assert.Equal(200, pageStatus);
         var nodes = page.GetProperty("nodes").EnumerateArray().ToList();
         Assert.Equal(
-            [$"erase|{Hash("customer", customers[0])}|anonymous|1", $"export|{Hash("customer", customers[2])}|anonymous|1"],
+            [$"erase|{Hash("customer", customers[0])}|{await CallerAsync()}|1", $"export|{Hash("customer", customers[2])}|{await CallerAsync()}|1"],
             nodes.Select(n => $"{n.GetProperty("type").GetString()}|{n.GetProperty("customerHash").GetString()}|{n.GetProperty("requestedBy").GetString()}|" +
                               $"{n.GetProperty("counts").GetProperty("interactions").GetInt32()}"));
         Assert.True(page.GetProperty("hasNextPage").GetBoolean());
