@@ -66,6 +66,47 @@ public sealed class ProfileDurabilityTests
         Assert.Equal(4, profile.GetProperty("totalContacts").GetInt32());
     }
 
+    [Theory]
+    [InlineData(Stop.Graceful)]
+    [InlineData(Stop.KillHard)]
+    public async Task Profiles_are_identical_after_their_grains_move_to_another_silo(Stop stop)
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var a = await SiloProcess.StartAsync(db.ConnectionString);
+        await using var b = await SiloProcess.StartAsync(db.ConnectionString);
+        // Ten customers through silo A: with two silos, each grain is placed on either; the chance that none is on A
+        // (and so none moves when A goes) is one in a thousand.
+        var customers = Enumerable.Range(0, 10).Select(i => $"mover{i}.{stop}@example.com".ToLowerInvariant()).ToList();
+        var records = customers.SelectMany((c, i) => new[]
+        {
+            WithProfile(Record(c, "WHATSAPP", Interactions.Utc(2024, 5, 1, 8), $"{c}-1"), $"Nome {i}", $"7190000{i:D4}"),
+            WithProfile(Record(c, "EMAIL", Interactions.Utc(2024, 5, 2, 8), $"{c}-2"), null, $"7180000{i:D4}"),
+        }).ToList();
+        var (status, answer) = await PostAsync(a.Http, records);
+        Assert.Equal((200, 20), (status, answer.Accepted));
+        var before = new List<string>();
+        foreach (var c in customers)
+            before.Add((await GraphQLCalls.QueryAsync(a.Http, ProfileQuery, new { id = c })).GetRawText());
+
+        if (stop == Stop.Graceful)
+            Assert.True(await a.StopAsync(TimeSpan.FromSeconds(30)));
+        else
+            a.KillHard();
+        await a.DisposeAsync();
+
+        // Through the survivor, once the cluster knows A is gone, every profile answers as before.
+        for (var i = 0; i < customers.Count; i++)
+        {
+            string? after = null;
+            for (var attempt = 0; after is null && attempt < 60; attempt++)
+            {
+                try { after = (await GraphQLCalls.QueryAsync(b.Http, ProfileQuery, new { id = customers[i] })).GetRawText(); }
+                catch (Xunit.Sdk.XunitException) { await Task.Delay(500); } // a 503-style error while A is being declared dead
+            }
+            Assert.Equal(before[i], after);
+        }
+    }
+
     [Fact]
     public async Task A_customer_with_forty_phones_is_stored_with_a_bounded_summary_and_every_phone_in_the_log()
     {
