@@ -18,7 +18,7 @@ public sealed class AccessOptions
     /// <summary>Per scope; keys are scope names (ingest, read, admin, metrics).</summary>
     public Dictionary<string, RateLimit> RateLimits { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
-        [Scopes.Ingest] = new() { PermitsPerSecond = 200, Burst = 400 },
+        [Scopes.Ingest] = new() { PermitsPerSecond = 2_000, Burst = 4_000 },
         [Scopes.Read] = new() { PermitsPerSecond = 20_000, Burst = 40_000 },
         [Scopes.Admin] = new() { PermitsPerSecond = 10, Burst = 20 },
         [Scopes.Metrics] = new() { PermitsPerSecond = 10, Burst = 20 },
