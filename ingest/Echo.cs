@@ -7,7 +7,7 @@ namespace CxActors.Ingest;
 /// Quotes input back in a rejection reason, bounded: a reason names what was wrong without repeating a value of any
 /// size (a 15 MB string would otherwise come back whole, in the response and in the rejections table).
 /// </summary>
-internal static class Echo
+public static class Echo
 {
     /// <summary>Most characters of a value a reason repeats.</summary>
     public const int MaxChars = 100;

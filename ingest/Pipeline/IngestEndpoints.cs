@@ -25,7 +25,7 @@ public static class IngestEndpoints
             Counted(metrics, IngestRoutes.TryGetNative(channel, out var format)
                 ? IngestAsync(http, ingestor, options.Value, logs, format)
                 : Task.FromResult(Problem(http, StatusCodes.Status404NotFound, IngestErrorCodes.UnknownChannel,
-                    $"unknown channel '{Quote(channel)}': use {ChannelNames.NativeList}"))));
+                    $"unknown channel {Echo.Quote(channel)}: use {ChannelNames.NativeList}"))));
         return group;
     }
 
@@ -44,7 +44,7 @@ public static class IngestEndpoints
         var mediaType = request.ContentType?.Split(';')[0].Trim();
         if (mediaType is null || !endpoint.ContentTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
             return Problem(http, StatusCodes.Status415UnsupportedMediaType, IngestErrorCodes.UnsupportedMediaType,
-                $"content type '{Quote(request.ContentType)}' is not accepted here; send {string.Join(" or ", endpoint.ContentTypes)}");
+                $"content type {Echo.Quote(request.ContentType)} is not accepted here; send {string.Join(" or ", endpoint.ContentTypes)}");
         if (request.ContentLength > options.MaxBodyBytes)
             return Problem(http, StatusCodes.Status413PayloadTooLarge, IngestErrorCodes.BodyTooLarge,
                 $"body of {request.ContentLength} bytes is over the limit of {options.MaxBodyBytes}; split it (./cx import does)");
@@ -102,8 +102,4 @@ public static class IngestEndpoints
         }
         return TypedResults.Problem(new ProblemDetails { Status = status, Detail = detail, Extensions = extensions });
     }
-
-    /// <summary>At most 100 characters of a client's value in an answer.</summary>
-    private static string Quote(string? value) =>
-        value is null ? "" : value.Length <= 100 ? value : string.Concat(value.AsSpan(0, 100), "…");
 }

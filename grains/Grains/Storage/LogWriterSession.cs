@@ -53,7 +53,7 @@ internal sealed class LogWriterSession(MySqlDataSource dataSource, InteractionLo
         if (_connection is not null)
         {
             // A session is dropped after a failure: its connection must not go back to the pool as it is.
-            await MySqlConnection.ClearPoolAsync(_connection).ConfigureAwait(false);
+            await CxActors.Database.StorageFailures.DiscardAsync(_connection);
             await _connection.DisposeAsync();
         }
         _connection = null;
