@@ -20,6 +20,8 @@ public sealed class BenchSmokeTests
         "ingest_p99_unloaded_ms", "ingest_p99_under_fleet_load_ms", "ingest_p99_fleet_ratio", "query_p99_unloaded_ms",
         "query_p99_under_fleet_load_ms", "query_p99_fleet_ratio", "fleet_queries_completed", "fleet_queries_refused",
         "cold_query_p50_ms", "cold_query_p99_ms",
+        // contactStats beside GROUP BY over interactions (part 3b).
+        "stats_query_ms", "stats_vs_sql",
     ];
 
     [Fact]
@@ -53,7 +55,7 @@ public sealed class BenchSmokeTests
             Assert.True(figures.RootElement.GetProperty("ingest_per_s").GetDouble() > 0, last);
             Assert.True(figures.RootElement.GetProperty("import_per_s").GetDouble() > 0, last);
             // The parts ran (values present), whatever they measured.
-            foreach (var figure in new[] { "ingest_p99_under_fleet_load_ms", "query_p99_under_fleet_load_ms", "cold_query_p50_ms" })
+            foreach (var figure in new[] { "ingest_p99_under_fleet_load_ms", "query_p99_under_fleet_load_ms", "cold_query_p50_ms", "stats_query_ms", "stats_vs_sql" })
                 Assert.True(figures.RootElement.GetProperty(figure).GetDouble() > 0, last);
             Assert.True(figures.RootElement.GetProperty("fleet_queries_completed").GetDouble()
                 + figures.RootElement.GetProperty("fleet_queries_refused").GetDouble() > 0, last);
