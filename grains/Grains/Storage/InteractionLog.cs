@@ -10,7 +10,8 @@ namespace CxActors.Storage;
 /// <summary>
 /// The commit point of every accepted interaction. Grains hand their new rows (and their updated customers
 /// row) to this per-silo writer; one loop packs whatever is queued into multi-row statements, inserts the
-/// interactions and upserts the customers in one READ COMMITTED transaction, and completes each caller only
+/// interactions, upserts the customers and adds the inserted contacts to the hourly rollups (contact_stats_hourly) in
+/// one READ COMMITTED transaction, and completes each caller only
 /// after COMMIT. Under load the queue fills while a flush runs, so batches grow by themselves (group commit)
 /// without any added latency when the service is quiet.
 /// </summary>
@@ -57,8 +58,8 @@ public sealed class InteractionLog : BackgroundService
     /// <summary>
     /// Deletes every log row, the customers row and the grain snapshot of the customer (erasure), or with
     /// <paramref name="purgeBefore"/> only the rows started before it, the customers row then replaced by
-    /// <paramref name="replacement"/> (none when null): one transaction, in the customer's writer loop after every
-    /// append queued before it.
+    /// <paramref name="replacement"/> (none when null), the deleted rows subtracted from the hourly rollups: one
+    /// transaction, in the customer's writer loop after every append queued before it.
     /// </summary>
     public async Task<LogMaintenanceResult> MaintainAsync(string customerId, DateTime? purgeBefore, CustomerRow? replacement, CancellationToken cancellationToken = default)
     {
