@@ -17,6 +17,9 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
 {
     private const double TargetBytesPerCustomer = 5 * 1024;
 
+    /// <summary>Part 3b's figures (contactStats beside GROUP BY over interactions); null when it did not run.</summary>
+    public StatsResult? Stats { get; init; }
+
     public void Print(TextWriter output)
     {
         var o = ctx.Options;
@@ -53,6 +56,8 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         Row("sql_query_per_s", query is null ? "" : $"the same questions in SQL over the views, same customers, {o.QueryClients} connections (p50 {query.SqlP50Ms:F2} ms, p99 {query.SqlP99Ms:F2} ms)");
         Row("query_vs_sql", "query_per_s / sql_query_per_s");
         Row("fleet_query_ms", query is null ? "" : $"GraphQL contactCounts, last 24 h, first 20 (median of 5; the SQL alone: {query.FleetSqlMs:F1} ms)");
+        Row("stats_query_ms", Stats is null ? "" : $"GraphQL contactStats, 90 days, every channel, DAY buckets ({Stats.Buckets:N0} buckets; answers {(Stats.Agree ? "agree" : "DISAGREE")}; median of 5)");
+        Row("stats_vs_sql", Stats is null ? "" : $"the same answer by GROUP BY over interactions ({Stats.SqlMs:F1} ms) / stats_query_ms");
         Row("bytes_per_customer", memory is null ? "" :
             $"(peak RSS {memory.PeakRss / 1048576.0:N0} MiB - warmed-up baseline {memory.BaselineRss / 1048576.0:N0} MiB) / {memory.ActiveCustomers:N0} active customers; " +
             $"settled RSS gives {memory.SettledBytesPerCustomer:N0} B");
@@ -144,6 +149,8 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         f["sql_query_per_s"] = query is null ? null : N(query.SqlPerSecond);
         f["query_vs_sql"] = Ratio(f["query_per_s"], f["sql_query_per_s"]);
         f["fleet_query_ms"] = query?.FleetMs;
+        f["stats_query_ms"] = Stats is null ? null : N(Stats.QueryMs);
+        f["stats_vs_sql"] = Stats is null ? null : Ratio(Stats.SqlMs, Stats.QueryMs);
         f["bytes_per_customer"] = memory is null ? null : N(memory.BytesPerCustomer);
         f["import_per_s"] = import is { Available: true } ? N(import.PerSecond) : null;
         f["import_peak_mb"] = import is { Available: true } ? N(import.PeakMb) : null;

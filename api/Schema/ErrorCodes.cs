@@ -10,4 +10,13 @@ public static class ErrorCodes
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string DocumentTooDeep = "DOCUMENT_TOO_DEEP";
+
+    /// <summary>contactStats: the range [since, until) is longer than its bucket allows.</summary>
+    public const string RangeTooLong = "RANGE_TOO_LONG";
+
+    /// <summary>contactStats: timeZone is not an IANA time zone this server knows.</summary>
+    public const string UnknownTimeZone = "UNKNOWN_TIME_ZONE";
+
+    /// <summary>contactStats: the time zone's UTC offset in the range is not a whole number of hours (e.g. Asia/Kolkata).</summary>
+    public const string UnsupportedTimeZone = "UNSUPPORTED_TIME_ZONE";
 }

@@ -60,6 +60,29 @@ public sealed class QueryGraphType : ObjectGraphType
                     ct => services.Reporting.CountContactingCustomersAsync(since, until, channel, ct));
             }));
 
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ContactStatsBucketGraphType>>>>("contactStats")
+            .Description(
+                "Contacts with since <= startedAt < until, per bucket (an hour or a day of timeZone) and channel, from the hourly " +
+                "rollups. since and until must fall on whole hours of timeZone, an IANA name whose UTC offset is whole hours; " +
+                "at most 366 days with HOUR buckets, 3660 with DAY. Buckets without contacts are left out; ordered by start, " +
+                "then channel in the enum's order.")
+            .Argument<NonNullGraphType<CxDateTimeGraphType>>("since")
+            .Argument<NonNullGraphType<CxDateTimeGraphType>>("until")
+            .Argument<BucketGraphType>("bucket", a => a.DefaultValue = Bucket.Day)
+            .Argument<StringGraphType>("timeZone", a => a.DefaultValue = "UTC")
+            .Argument<ChannelGraphType>("channel", "Only contacts on this platform.")
+            .Resolve(new FuncFieldResolver<object?>(async ctx =>
+            {
+                var services = CustomerGraphType.Services(ctx);
+                var since = ctx.GetArgument<DateTime>("since");
+                var until = ctx.GetArgument<DateTime>("until");
+                var bucket = ctx.GetArgument<Bucket?>("bucket") ?? Bucket.Day;
+                var zone = ContactStats.TimeZone(ctx.GetArgument<string?>("timeZone") ?? "UTC");
+                ContactStats.Check(since, until, bucket, zone);
+                var hours = await services.Reporting.HourlyContactsAsync(since, until, ctx.GetArgument<Channel?>("channel"), ctx.CancellationToken);
+                return ContactStats.Group(hours, bucket, zone);
+            }));
+
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<RejectionCountGraphType>>>>("rejectionCounts")
             .Description(
                 "Records the ingest endpoints refused with since <= receivedAt < until, per endpoint and kind of reason. " +

@@ -36,6 +36,9 @@ public sealed class SchemaFileTests
             "  id: ID!", "  channel: Channel!", "  startedAt: DateTime!", "  endedAt: DateTime", "  feedbackScore: Int",
             "  totalCount: Int!", "  nodes: [Interaction!]!", "  nodes: [Customer!]!", "  nodes: [CustomerCount!]!", "  pageInfo: PageInfo!",
             "  customerId: String!", "  contacts: Int!", "  hasNextPage: Boolean!", "  endCursor: String", "  count: Int!",
+            "enum Bucket {", "  HOUR", "  DAY", "type ContactStatsBucket {", "  start: DateTime!",
+            "  contactStats(", "    since: DateTime!,", "    until: DateTime!,", "    bucket: Bucket = DAY,", "    timeZone: String = \"UTC\",",
+            "    channel: Channel): [ContactStatsBucket!]!",
         })
         {
             Assert.Contains(line, printed);

@@ -235,9 +235,13 @@ public sealed class InteractionLog : BackgroundService
         {
             var connection = await session.ConnectionAsync();
             await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted);
-            var interactions = await ExecuteAsync(connection, transaction,
-                "DELETE FROM interactions WHERE customer_id = @customer" + (maintenance.PurgeBefore is null ? "" : " AND started_at < @before"),
-                maintenance);
+            var condition = "customer_id = @customer" + (maintenance.PurgeBefore is null ? "" : " AND started_at < @before");
+            // What the DELETE will remove, per hour and channel, read with the rows locked; the DELETE must then
+            // remove exactly as many, so the rollups lose exactly what the log loses.
+            var removed = await RemovedContactsAsync(connection, transaction, condition, maintenance);
+            var interactions = await ExecuteAsync(connection, transaction, "DELETE FROM interactions WHERE " + condition, maintenance);
+            if (interactions != removed.Sum(r => -r.Contacts))
+                throw new InvalidOperationException("The customer's log changed between counting and deleting its rows.");
             var customers = await ExecuteAsync(connection, transaction, "DELETE FROM customers WHERE customer_id = @customer", maintenance);
             if (maintenance.Replacement is { } row)
             {
@@ -250,6 +254,12 @@ public sealed class InteractionLog : BackgroundService
             // The next activation then rebuilds from the log alone.
             var snapshots = await ExecuteAsync(connection, transaction,
                 "DELETE FROM OrleansStorage WHERE GrainIdExtensionString = @customer", maintenance);
+            if (removed.Count > 0)
+            {
+                var budget = await _limits.StatementBudgetAsync(CancellationToken.None);
+                await session.UpsertContactStats.ExecuteAsync(connection, transaction, removed,
+                    LogRows.FillContactStats, LogRows.ContactStatsBytes, budget, CancellationToken.None);
+            }
             await transaction.CommitAsync();
             return new LogMaintenanceResult(interactions, customers, snapshots);
         }
@@ -258,6 +268,31 @@ public sealed class InteractionLog : BackgroundService
             await session.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The rows matching <paramref name="condition"/> as negative rollup changes, in the table's key order.</summary>
+    private static async Task<List<HourlyContacts>> RemovedContactsAsync(MySqlConnector.MySqlConnection connection, MySqlConnector.MySqlTransaction transaction,
+        string condition, LogMaintenance maintenance)
+    {
+        // Hours are formed here, not in SQL, so the truncation is the one the appends use (HourlyContacts.HourOf).
+        // FOR UPDATE: the rows counted are locked until COMMIT, the ones the DELETE then removes.
+        await using var command = new MySqlConnector.MySqlCommand(
+            "SELECT started_at, channel FROM interactions WHERE " + condition + " FOR UPDATE", connection, transaction);
+        command.Parameters.AddWithValue("@customer", maintenance.CustomerId);
+        if (maintenance.PurgeBefore is { } before)
+            command.Parameters.AddWithValue("@before", before);
+        var counts = new Dictionary<(DateTime, Channel), int>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                if (!Channels.TryParse(reader.GetString(1), out var channel))
+                    throw new InvalidOperationException("An interaction row has an unknown channel.");
+                var key = (HourlyContacts.HourOf(reader.GetDateTime(0)), channel);
+                counts[key] = counts.GetValueOrDefault(key) - 1;
+            }
+        }
+        return HourlyContacts.Sorted(counts.Select(c => new HourlyContacts(c.Key.Item1, c.Key.Item2, c.Value)));
     }
 
     private static async Task<int> ExecuteAsync(MySqlConnector.MySqlConnection connection, MySqlConnector.MySqlTransaction transaction, string sql, LogMaintenance maintenance)
@@ -299,6 +334,10 @@ public sealed class InteractionLog : BackgroundService
                 {
                     await session.UpsertCustomers.ExecuteAsync(connection, transaction, customers,
                         (c, p, o) => LogRows.FillCustomer(c, p, o, now), LogRows.CustomerBytes, budget, CancellationToken.None);
+                    // Every row was inserted (none was a re-delivery), so the rollups add exactly these rows. Last
+                    // before COMMIT: the hot rows (the current hour's) stay locked for as short a time as possible.
+                    await session.UpsertContactStats.ExecuteAsync(connection, transaction, HourlyContacts.Of(rows),
+                        LogRows.FillContactStats, LogRows.ContactStatsBytes, budget, CancellationToken.None);
                     await transaction.CommitAsync();
                     return [];
                 }

@@ -4,7 +4,7 @@ using MySqlConnector;
 
 namespace CxActors.Storage;
 
-/// <summary>The log's two statements (interactions INSERT, customers upsert) and how a row fills and sizes them.</summary>
+/// <summary>The log's statements (interactions INSERT, customers upsert, contact rollups upsert) and how a row fills and sizes them.</summary>
 internal static class LogRows
 {
     public static MultiRowStatement InsertInteractions(int maxRows) => new(
@@ -29,6 +29,21 @@ internal static class LogRows
             MySqlDbType.Int32, MySqlDbType.Int32, MySqlDbType.Int32, MySqlDbType.Int32, MySqlDbType.DateTime,
         ],
         maxRows);
+
+    /// <summary>Adds to the hourly rollups (a negative count subtracts): one row lock per (hour, channel) touched.</summary>
+    public static MultiRowStatement UpsertContactStats(int maxRows) => new(
+        "INSERT INTO contact_stats_hourly (hour, channel, contacts) VALUES ",
+        " ON DUPLICATE KEY UPDATE contacts = contacts + VALUES(contacts)",
+        [MySqlDbType.DateTime, MySqlDbType.VarChar, MySqlDbType.Int32],
+        maxRows);
+
+    public static void FillContactStats(HourlyContacts row, MySqlParameterCollection p, int o)
+    {
+        Set(p, o, row.Hour); Set(p, o + 1, row.Channel.ToCode()); Set(p, o + 2, row.Contacts);
+    }
+
+    /// <summary>A rollup row's bytes in the packet: a date, a short code, a number, with room to spare.</summary>
+    public static long ContactStatsBytes(HourlyContacts row) => 64;
 
     public static void FillInteraction(LoggedInteraction row, MySqlParameterCollection p, int o, DateTime now)
     {

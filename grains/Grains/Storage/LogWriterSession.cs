@@ -22,6 +22,8 @@ internal sealed class LogWriterSession(MySqlDataSource dataSource, InteractionLo
 
     public MultiRowStatement UpsertCustomers { get; } = LogRows.UpsertCustomers(options.MaxRowsPerStatement);
 
+    public MultiRowStatement UpsertContactStats { get; } = LogRows.UpsertContactStats(options.MaxRowsPerStatement);
+
     public bool HasFailed(LogAppend append) =>
         _failed.Count > 0 && _failed.ContainsKey((append.Customer.CustomerId, append.Activation));
 
@@ -50,6 +52,7 @@ internal sealed class LogWriterSession(MySqlDataSource dataSource, InteractionLo
     {
         InsertInteractions.Dispose();
         UpsertCustomers.Dispose();
+        UpsertContactStats.Dispose();
         if (_connection is not null)
         {
             // A session is dropped after a failure: its connection must not go back to the pool as it is.
