@@ -81,7 +81,7 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
     [
         "POST /ingest/interactions", "POST /ingest/email", "POST /graphql", "GET /graphql?query", "GET /graphql page",
         "GET /graphql/assets/cx-graphiql.js", "GET /health", "GET /health/live", "GET /health/ready", "GET /signin",
-        "GET /", "GET /dashboard", "GET /dashboard/assets/cx-dashboard.js", "GET /orleans",
+        "GET /", "GET /dashboard", "GET /dashboard/assets/cx-dashboard.js", "GET /orleans/", "GET /orleans/DashboardCounters",
     ];
 
     public static readonly string[] Credentials =
