@@ -2,6 +2,7 @@ using CxActors;
 using CxActors.Access;
 using CxActors.Api;
 using CxActors.Api.Http;
+using CxActors.Dashboard;
 using CxActors.Database;
 using CxActors.Ingest.Pipeline;
 using CxActors.Privacy;
@@ -17,7 +18,7 @@ builder.AddCxAccess();
 
 builder.UseOrleans(silo =>
 {
-    silo.UseCxClustering(builder.Configuration).AddCxActors(builder.Configuration);
+    silo.UseCxClustering(builder.Configuration).AddCxActors(builder.Configuration).AddCxOrleansDashboard(builder.Configuration);
     // Traces follow requests into grain calls (Microsoft.Orleans.Application spans); off with Telemetry:Enabled=false.
     if (builder.IsTelemetryEnabled())
         silo.AddActivityPropagation();
@@ -25,6 +26,7 @@ builder.UseOrleans(silo =>
 builder.Services.AddIngestPipeline(builder.Configuration);
 builder.Services.AddCxGraphQL(builder.Configuration);
 builder.Services.AddPrivacy(builder.Configuration);
+builder.Services.AddCxPages();
 builder.Services.AddHealthChecks()
     .AddCheck<MySqlReadyCheck>("mysql", tags: [ServiceDefaultsExtensions.ReadyTag])
     .AddCheck<SiloActiveCheck>("silo", tags: [ServiceDefaultsExtensions.ReadyTag]);
@@ -36,5 +38,7 @@ app.MapIngestApi().RequireAuthorization(Scopes.Ingest);
 app.MapGraphQLApi().RequireAuthorization(Scopes.Read);
 app.MapPrivacyApi().RequireAuthorization(Scopes.Admin);
 app.MapMetricsEndpoint().RequireAuthorization(Scopes.Metrics);
+app.MapCxPages();
+app.MapCxOrleansDashboard()?.RequireAuthorization(Scopes.Admin);
 await app.RunAsync();
 return 0;

@@ -59,6 +59,32 @@ public sealed class ReportingStore(CxDataSources dataSources, FleetQueryGate fle
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));
     }
 
+    /// <summary>
+    /// Rejected records with since &lt;= received_at &lt; until per ingest endpoint and kind of reason
+    /// (<see cref="RejectionReasons"/>), most first, then by endpoint and reason. A range scan of
+    /// <c>ix_ingest_rejections_received</c>.
+    /// </summary>
+    public async Task<List<RejectionCount>> RejectionCountsAsync(DateTime since, DateTime until, CancellationToken cancellationToken)
+    {
+        var sql =
+            "SELECT channel, reason_kind, COUNT(*) AS rejections FROM (" +
+            "SELECT channel, " + RejectionReasons.SqlKind("first_problem", RejectionReasons.SqlField("first_problem")) + " AS reason_kind FROM (" +
+            "SELECT channel, " + RejectionReasons.SqlFirstProblem + " AS first_problem FROM ingest_rejections " +
+            "WHERE received_at >= @since AND received_at < @until) AS problems) AS kinds " +
+            "GROUP BY channel, reason_kind ORDER BY rejections DESC, channel, reason_kind";
+        using var slot = await fleetGate.EnterAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new MySqlCommand(sql, connection);
+        command.Parameters.AddWithValue("@since", since);
+        command.Parameters.AddWithValue("@until", until);
+        RejectionReasons.Bind(command);
+        var rows = new List<RejectionCount>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(new RejectionCount(reader.GetString(0), reader.GetString(1), Convert.ToInt32(reader.GetValue(2))));
+        return rows;
+    }
+
     /// <summary>Customer ids in id (binary) order, strictly after <paramref name="afterCustomerId"/>: the primary key.</summary>
     public async Task<List<string>> CustomerIdsAsync(string? afterCustomerId, int limit, CancellationToken cancellationToken)
     {

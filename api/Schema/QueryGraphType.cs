@@ -82,6 +82,21 @@ public sealed class QueryGraphType : ObjectGraphType
                 var hours = await services.Reporting.HourlyContactsAsync(since, until, ctx.GetArgument<Channel?>("channel"), ctx.CancellationToken);
                 return ContactStats.Group(hours, bucket, zone);
             }));
+
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<RejectionCountGraphType>>>>("rejectionCounts")
+            .Description(
+                "Records the ingest endpoints refused with since <= receivedAt < until, per endpoint and kind of reason. " +
+                "Most first, then by endpoint and reason.")
+            .Argument<NonNullGraphType<CxDateTimeGraphType>>("since")
+            .Argument<NonNullGraphType<CxDateTimeGraphType>>("until")
+            .Resolve(new FuncFieldResolver<object?>(async ctx =>
+            {
+                var since = ctx.GetArgument<DateTime>("since");
+                var until = ctx.GetArgument<DateTime>("until");
+                if (until < since)
+                    throw new ExecutionError("Argument 'until' must not be before 'since'.") { Code = ErrorCodes.InvalidArgument };
+                return await CustomerGraphType.Services(ctx).Reporting.RejectionCountsAsync(since, until, ctx.CancellationToken);
+            }));
     }
 
     /// <summary>An e-mail (contains '@') goes to its grain; anything else is a phone number, looked up by its digits.</summary>

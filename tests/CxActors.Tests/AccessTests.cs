@@ -81,6 +81,7 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
     [
         "POST /ingest/interactions", "POST /ingest/email", "POST /graphql", "GET /graphql?query", "GET /graphql page",
         "GET /graphql/assets/cx-graphiql.js", "GET /health", "GET /health/live", "GET /health/ready", "GET /signin",
+        "GET /", "GET /dashboard", "GET /dashboard/assets/cx-dashboard.js", "GET /orleans/", "GET /orleans/DashboardCounters",
     ];
 
     public static readonly string[] Credentials =
@@ -121,9 +122,10 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
     {
         var scope = endpoint.Contains("/ingest/", StringComparison.Ordinal) ? Scopes.Ingest
             : endpoint is "POST /graphql" or "GET /graphql?query" ? Scopes.Read
+            : endpoint.StartsWith("GET /orleans", StringComparison.Ordinal) ? Scopes.Admin
             : null;
         if (scope is null)
-            return 200; // anonymous: health probes, sign-in, the GraphiQL page and its assets, whatever is sent
+            return 200; // anonymous: health probes, sign-in, the landing page, the GraphiQL and dashboard pages and their assets, whatever is sent
         return credential switch
         {
             "ingest" or "read" or "admin" or "metrics" => credential == scope ? 200 : 403,
