@@ -195,8 +195,8 @@ public sealed class InteractionIngestor
     /// <c>cx.ingest.records</c> for the calls confirmed stored (a call is all or none), by channel, exactly as the response
     /// reports them: records the grain refused because their customer was erased (started at or before
     /// <see cref="RecordResult.ErasedAt"/>, the grain's own rule) are rejected; of the others, the duplicates (by
-    /// <see cref="RecordResult.DuplicatesByChannel"/> when the grain spells them out, otherwise all of one channel,
-    /// because the grain spells out every mixed call) are duplicate and the rest accepted.
+    /// <see cref="RecordResult.DuplicatesByChannel"/> when the grain spells them out, otherwise all of them, or all of one
+    /// channel, because the grain spells out every mixed call that is partly duplicate) are duplicate and the rest accepted.
     /// </summary>
     private void CountStored(KeyValuePair<string, List<Interaction>>[] groups, Task<RecordResult>[] calls)
     {
@@ -217,6 +217,7 @@ public sealed class InteractionIngestor
             callDuplicates.Clear();
             var erasedAt = result is { Erased: > 0, ErasedAt: { } at } ? at : (DateTime?)null;
             Channel? keptChannel = null;
+            var kept = 0;
             foreach (var interaction in groups[g].Value)
             {
                 if (interaction.StartedAt <= erasedAt)
@@ -225,6 +226,7 @@ public sealed class InteractionIngestor
                     continue;
                 }
                 callKept[(int)interaction.Channel]++;
+                kept++;
                 keptChannel ??= interaction.Channel;
             }
             if (result.Duplicates > 0)
@@ -233,6 +235,10 @@ public sealed class InteractionIngestor
                 {
                     foreach (var count in reported)
                         callDuplicates[(int)count.Channel] += count.Count;
+                }
+                else if (result.Duplicates >= kept)
+                {
+                    callKept.CopyTo(callDuplicates); // all duplicate: the grain spells out only partly duplicate calls
                 }
                 else if (keptChannel is { } channel)
                 {
