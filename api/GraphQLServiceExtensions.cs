@@ -26,6 +26,9 @@ public static class GraphQLServiceExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddCxDatabase(configuration);
+        // Cursors are sealed with a key derived from Privacy:HashKey (validated on start).
+        services.AddCustomerHashing(configuration);
+        services.AddSingleton<Cursors>();
         services.AddSingleton<FleetQueryGate>();
         services.AddSingleton<ReportingStore>();
         services.AddSingleton<CxGraphServices>();

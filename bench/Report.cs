@@ -13,7 +13,8 @@ public sealed record MemoryResult(int ActiveCustomers, long BaselineRss, long Pe
 
 /// <summary>The human table, the targets met or missed with the phase that explains them, and the JSON line (last).</summary>
 public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult ingest, HistoryResult? history, QueryResult? query,
-    MemoryResult? memory, ImportResult? import, IsolationResult? isolation, ColdResult? cold, TimeSpan elapsed)
+    MemoryResult? memory, ImportResult? import, IsolationResult? isolation, ColdResult? cold,
+    AuthCostResult? auth, TimeSpan elapsed)
 {
     private const double TargetBytesPerCustomer = 5 * 1024;
 
@@ -77,6 +78,13 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
             foreach (var k in iso.Kinds)
                 output.WriteLine($"{"",-30} {"",14}   {k.Kind,-48} complexity {k.Complexity,6:N0}: {k.Completed,4:N0} completed, {k.Refused,4:N0} refused " +
                                  $"({k.RefusedFields:N0} fields), {k.Failed:N0} failed, mean {k.MeanMs:N0} ms");
+        }
+        if (auth is { } a)
+        {
+            Row("auth_ingest_ratio", $"ingest records/s with API keys / with Auth:Disabled: {a.IngestKeysPerSecond:N0} / {a.IngestOffPerSecond:N0} " +
+                $"(two fresh silos, {a.Rounds} alternating rounds, {a.IngestRecordsEach:N0} records each)");
+            Row("auth_query_ratio", $"per-customer GraphQL queries/s with API keys / with Auth:Disabled: {a.QueryKeysPerSecond:N0} / {a.QueryOffPerSecond:N0} " +
+                $"({a.QueriesKeys:N0} / {a.QueriesOff:N0} requests)");
         }
         if (cold is { } c)
         {
@@ -162,6 +170,8 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         f["query_p99_fleet_ratio"] = Ratio(f["query_p99_under_fleet_load_ms"], f["query_p99_unloaded_ms"]);
         f["fleet_queries_completed"] = isolation?.FleetCompleted;
         f["fleet_queries_refused"] = isolation?.FleetRefused;
+        f["auth_ingest_ratio"] = auth is null ? null : N(auth.IngestRatio);
+        f["auth_query_ratio"] = auth is null ? null : N(auth.QueryRatio);
         f["cold_query_p50_ms"] = cold is null ? null : N(cold.P50Ms);
         f["cold_query_p99_ms"] = cold is null ? null : N(cold.P99Ms);
         return f;
@@ -191,6 +201,8 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         yield return T("import peak memory", "import_peak_mb", v => v < 300, "< 300 MB", null);
         yield return T("ingest p99 under fleet load", "ingest_p99_fleet_ratio", v => v <= 3, "<= 3 x unloaded", () => isolation?.LoadedUsage.Cpu.Verdict() ?? "");
         yield return T("query p99 under fleet load", "query_p99_fleet_ratio", v => v <= 3, "<= 3 x unloaded", () => isolation?.LoadedUsage.Cpu.Verdict() ?? "");
+        yield return T("ingest with keys vs without", "auth_ingest_ratio", v => v >= 0.95, ">= 0.95", null);
+        yield return T("queries with keys vs without", "auth_query_ratio", v => v >= 0.95, ">= 0.95", null);
     }
 
     public static string Json(Dictionary<string, double?> figures)

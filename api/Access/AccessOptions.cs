@@ -11,6 +11,14 @@ public sealed class AccessOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Authentication switched off: every caller is the principal <see cref="AccessServiceExtensions.DisabledPrincipal"/>
+    /// with every scope. Off by default; only for measuring what authentication costs (./cx bench) on one machine: it
+    /// is refused on start unless the host listens on loopback addresses only (<see cref="AuthDisabledValidation"/>),
+    /// and a silo that runs with it logs a warning.
+    /// </summary>
+    public bool Disabled { get; set; }
+
     public JwtOptions Jwt { get; set; } = new();
 
     public CookieSessionOptions Cookie { get; set; } = new();

@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CxActors.Access;
@@ -29,6 +30,9 @@ public static class AccessServiceExtensions
     public const string ApiKeyScheme = "ApiKey";
     public const string CookieName = "cx_session";
     public const string RateLimited = "RATE_LIMITED";
+    /// <summary>The scheme, and the caller's name, when <see cref="AccessOptions.Disabled"/> switches authentication off.</summary>
+    public const string DisabledScheme = "AuthDisabled";
+    public const string DisabledPrincipal = "auth-disabled";
 
     public static IHostApplicationBuilder AddCxAccess(this IHostApplicationBuilder builder)
     {
@@ -38,6 +42,7 @@ public static class AccessServiceExtensions
             .Bind(builder.Configuration.GetSection(AccessOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AccessOptions>, AuthDisabledValidation>();
         var access = builder.Configuration.GetSection(AccessOptions.Section).Get<AccessOptions>() ?? new AccessOptions();
 
         services.AddSingleton<ApiKeyCache>();
@@ -45,6 +50,7 @@ public static class AccessServiceExtensions
         services.AddHealthChecks().AddCheck<ApiKeysLoadedCheck>("api-keys", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
         var jwt = access.Jwt.Enabled;
+        var disabled = access.Disabled;
         var authentication = services.AddAuthentication(o =>
             {
                 o.DefaultScheme = Scheme;
@@ -53,12 +59,13 @@ public static class AccessServiceExtensions
             })
             .AddPolicyScheme(Scheme, "API key, JWT or browser session", o =>
             {
-                o.ForwardDefaultSelector = http => SelectScheme(http.Request, jwt);
+                o.ForwardDefaultSelector = http => disabled ? DisabledScheme : SelectScheme(http.Request, jwt);
                 // One 401/403 shape for every credential.
                 o.ForwardChallenge = ApiKeyScheme;
                 o.ForwardForbid = ApiKeyScheme;
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyScheme, displayName: "API key", _ => { })
+            .AddScheme<AuthenticationSchemeOptions, AuthDisabledHandler>(DisabledScheme, displayName: "authentication off", _ => { })
             .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, o =>
             {
                 o.Cookie.Name = CookieName;
@@ -117,6 +124,10 @@ public static class AccessServiceExtensions
     /// <summary>Authentication, authorization and rate limits in the pipeline, and the browser sign-in pages.</summary>
     public static WebApplication UseCxAccess(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<IOptions<AccessOptions>>().Value.Disabled)
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CxActors.Access").LogWarning(
+                "AUTHENTICATION IS OFF (Auth:Disabled=true): every caller has every scope, ingest, read, admin and metrics. " +
+                "This is for measuring on one machine only; never run a silo that holds real data like this.");
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

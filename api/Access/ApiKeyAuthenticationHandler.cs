@@ -102,6 +102,8 @@ public static class AccessPrincipal
     public const string ApiKeyCredential = "api-key";
     public const string JwtCredential = "jwt";
     public const string CookieCredential = "cookie";
+    /// <summary>Authentication switched off (<see cref="AccessOptions.Disabled"/>).</summary>
+    public const string NoCredential = "none";
 
     public static ClaimsPrincipal Create(string name, IEnumerable<string> scopes, string credential, string authenticationType)
     {

@@ -50,10 +50,11 @@ public sealed class CustomerGraphType : ObjectGraphType<CustomerNode>
             .Resolve(new FuncFieldResolver<CustomerNode, object?>(async ctx =>
             {
                 var first = Paging.First(ctx);
-                var after = Cursors.ParseInteraction(ctx.GetArgument<string?>("after"));
+                var cursors = Services(ctx).Cursors;
+                var after = cursors.ParseInteraction(ctx.GetArgument<string?>("after"));
                 var page = await ctx.Source.Grain.GetInteractionsAsync(ctx.GetArgument<Channel?>("channel"), first, after).WaitAsync(ctx.CancellationToken);
                 var last = page.Nodes.Count > 0 ? page.Nodes[^1] : null;
-                var endCursor = last is null ? null : Cursors.Interaction(new InteractionCursor(last.StartedAt, last.Id));
+                var endCursor = last is null ? null : cursors.Interaction(new InteractionCursor(last.StartedAt, last.Id));
                 return new Connection<Interaction>(page.Nodes, new PageInfo(page.HasNextPage, endCursor), page.TotalCount);
             }));
 

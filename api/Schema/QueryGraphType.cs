@@ -24,13 +24,13 @@ public sealed class QueryGraphType : ObjectGraphType
             {
                 var services = CustomerGraphType.Services(ctx);
                 var first = Paging.First(ctx);
-                var after = Cursors.ParseCustomer(ctx.GetArgument<string?>("after"));
+                var after = services.Cursors.ParseCustomer(ctx.GetArgument<string?>("after"));
                 var ids = await services.Reporting.CustomerIdsAsync(after, first + 1, ctx.CancellationToken);
                 var hasNext = ids.Count > first;
                 if (hasNext)
                     ids.RemoveAt(first);
                 var nodes = ids.ConvertAll(id => new CustomerNode(services.Grains, id));
-                var endCursor = nodes.Count > 0 ? Cursors.Customer(nodes[^1].Id) : null;
+                var endCursor = nodes.Count > 0 ? services.Cursors.Customer(nodes[^1].Id) : null;
                 return new Connection<CustomerNode>(nodes, new PageInfo(hasNext, endCursor), services.Reporting.CountCustomersAsync);
             }));
 
@@ -47,7 +47,7 @@ public sealed class QueryGraphType : ObjectGraphType
             {
                 var services = CustomerGraphType.Services(ctx);
                 var first = Paging.First(ctx);
-                var after = Cursors.ParseCount(ctx.GetArgument<string?>("after"));
+                var after = services.Cursors.ParseCount(ctx.GetArgument<string?>("after"));
                 var (since, until) = Window.From(ctx, services.UtcNow);
                 var channel = ctx.GetArgument<Channel?>("channel");
                 var rows = await services.Reporting.ContactCountsAsync(since, until, channel, after, first + 1, ctx.CancellationToken);
@@ -55,7 +55,7 @@ public sealed class QueryGraphType : ObjectGraphType
                 if (hasNext)
                     rows.RemoveAt(first);
                 var nodes = rows.ConvertAll(r => new CustomerCountNode(new CustomerNode(services.Grains, r.CustomerId), r.Contacts));
-                var endCursor = nodes.Count > 0 ? Cursors.Count(nodes[^1].Contacts, nodes[^1].Customer.Id) : null;
+                var endCursor = nodes.Count > 0 ? services.Cursors.Count(nodes[^1].Contacts, nodes[^1].Customer.Id) : null;
                 return new Connection<CustomerCountNode>(nodes, new PageInfo(hasNext, endCursor),
                     ct => services.Reporting.CountContactingCustomersAsync(since, until, channel, ct));
             }));

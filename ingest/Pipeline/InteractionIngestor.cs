@@ -65,12 +65,14 @@ public sealed class InteractionIngestor
         var indexes = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         // Records of erased customers (LGPD): refused with a reason, stored nowhere, not even as rejections.
         var erased = new List<int>();
+        List<IngestRecord>? erasedRecords = null;
         for (var i = 0; i < records.Count; i++)
         {
             var record = records[i];
             if (resolution.Erased[i])
             {
                 erased.Add(record.Index);
+                (erasedRecords ??= []).Add(record);
                 continue;
             }
             var reason = record.Reason ?? (record.Draft is { } draft ? (resolved[i] is null ? NoCustomerReason(draft) : null) : "record could not be read");
@@ -92,7 +94,7 @@ public sealed class InteractionIngestor
         if (rejections.Count > 0)
         {
             await _rejections.StoreAsync(channelName, rejections, token);
-            CountRejected(channelName, rejections);
+            CountRejected(channelName, rejections.Select(r => r.Record));
             foreach (var (record, reason) in rejections)
             {
                 outcome.RejectedCount++;
@@ -156,6 +158,8 @@ public sealed class InteractionIngestor
                     outcome.Rejected.Add(new Rejection(index, ErasedReason));
             }
         }
+        if (erasedRecords is not null)
+            CountRejected(channelName, erasedRecords);
         CountStored(groups, calls);
         if (failure is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             failure = new CustomerUnavailableException("A customer's records were not confirmed stored before the deadline.");
@@ -164,17 +168,18 @@ public sealed class InteractionIngestor
     }
 
     /// <summary>
-    /// <c>cx.ingest.records</c> for rejections, by the record's channel: the native endpoint's, else the one the record
+    /// <c>cx.ingest.records</c> for records the response lists as rejected before any grain call (unreadable, no customer,
+    /// an erased customer's by its tombstone), by the record's channel: the native endpoint's, else the one the record
     /// named, else <see cref="CxMetrics.UnknownChannel"/>.
     /// </summary>
-    private void CountRejected(string channelName, List<(IngestRecord Record, string Reason)> rejections)
+    private void CountRejected(string channelName, IEnumerable<IngestRecord> rejected)
     {
         if (!_metrics.IngestRecordsEnabled)
             return;
         var endpointChannel = ChannelNames.ChannelOf(channelName);
         Span<int> byChannel = stackalloc int[Channels.All.Count];
         var unknown = 0;
-        foreach (var (record, _) in rejections)
+        foreach (var record in rejected)
         {
             if ((endpointChannel ?? record.Draft?.Channel) is { } channel)
                 byChannel[(int)channel]++;
@@ -187,50 +192,71 @@ public sealed class InteractionIngestor
     }
 
     /// <summary>
-    /// <c>cx.ingest.records</c> for the calls confirmed stored (a call is all or none), accepted and duplicate by channel:
-    /// from what each call sent and the duplicates it reported (<see cref="RecordResult.DuplicatesByChannel"/> when the
-    /// call mixed channels and was partly duplicate; otherwise the duplicates' channels follow from the call itself).
+    /// <c>cx.ingest.records</c> for the calls confirmed stored (a call is all or none), by channel, exactly as the response
+    /// reports them: records the grain refused because their customer was erased (started at or before
+    /// <see cref="RecordResult.ErasedAt"/>, the grain's own rule) are rejected; of the others, the duplicates (by
+    /// <see cref="RecordResult.DuplicatesByChannel"/> when the grain spells them out, otherwise all of them, or all of one
+    /// channel, because the grain spells out every mixed call that is partly duplicate) are duplicate and the rest accepted.
     /// </summary>
     private void CountStored(KeyValuePair<string, List<Interaction>>[] groups, Task<RecordResult>[] calls)
     {
         if (!_metrics.IngestRecordsEnabled)
             return;
-        Span<int> sent = stackalloc int[Channels.All.Count];
-        Span<int> duplicates = stackalloc int[Channels.All.Count];
-        Span<int> callSent = stackalloc int[Channels.All.Count];
+        var n = Channels.All.Count;
+        Span<int> accepted = stackalloc int[n];
+        Span<int> duplicates = stackalloc int[n];
+        Span<int> rejected = stackalloc int[n];
+        Span<int> callKept = stackalloc int[n];
+        Span<int> callDuplicates = stackalloc int[n];
         for (var g = 0; g < groups.Length; g++)
         {
             if (!calls[g].IsCompletedSuccessfully)
                 continue;
             var result = calls[g].Result;
-            callSent.Clear();
+            callKept.Clear();
+            callDuplicates.Clear();
+            var erasedAt = result is { Erased: > 0, ErasedAt: { } at } ? at : (DateTime?)null;
+            Channel? keptChannel = null;
+            var kept = 0;
             foreach (var interaction in groups[g].Value)
-                callSent[(int)interaction.Channel]++;
-            for (var c = 0; c < callSent.Length; c++)
-                sent[c] += callSent[c];
-            if (result.Duplicates == 0)
-                continue;
-            if (result.DuplicatesByChannel is { } reported)
             {
-                foreach (var count in reported)
-                    duplicates[(int)count.Channel] += count.Count;
+                if (interaction.StartedAt <= erasedAt)
+                {
+                    rejected[(int)interaction.Channel]++;
+                    continue;
+                }
+                callKept[(int)interaction.Channel]++;
+                kept++;
+                keptChannel ??= interaction.Channel;
             }
-            else if (result.Duplicates >= groups[g].Value.Count)
+            if (result.Duplicates > 0)
             {
-                for (var c = 0; c < callSent.Length; c++)
-                    duplicates[c] += callSent[c];
+                if (result.DuplicatesByChannel is { } reported)
+                {
+                    foreach (var count in reported)
+                        callDuplicates[(int)count.Channel] += count.Count;
+                }
+                else if (result.Duplicates >= kept)
+                {
+                    callKept.CopyTo(callDuplicates); // all duplicate: the grain spells out only partly duplicate calls
+                }
+                else if (keptChannel is { } channel)
+                {
+                    callDuplicates[(int)channel] = result.Duplicates;
+                }
             }
-            else
+            for (var c = 0; c < n; c++)
             {
-                // One channel only (the grain spells out mixed calls).
-                duplicates[(int)groups[g].Value[0].Channel] += result.Duplicates;
+                duplicates[c] += callDuplicates[c];
+                accepted[c] += callKept[c] - callDuplicates[c];
             }
         }
-        for (var c = 0; c < sent.Length; c++)
+        for (var c = 0; c < n; c++)
         {
             var code = ((Channel)c).ToCode();
-            _metrics.IngestRecords(code, CxMetrics.Outcomes.Accepted, sent[c] - duplicates[c]);
+            _metrics.IngestRecords(code, CxMetrics.Outcomes.Accepted, accepted[c]);
             _metrics.IngestRecords(code, CxMetrics.Outcomes.Duplicate, duplicates[c]);
+            _metrics.IngestRecords(code, CxMetrics.Outcomes.Rejected, rejected[c]);
         }
     }
 

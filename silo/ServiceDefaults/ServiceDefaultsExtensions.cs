@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace CxActors.ServiceDefaults;
 
@@ -31,7 +32,26 @@ public static class ServiceDefaultsExtensions
             context.ProblemDetails.Extensions.TryAdd("requestId", context.HttpContext.TraceIdentifier));
         builder.Services.AddHealthChecks();
         builder.AddCxTelemetry();
+        builder.Services.RedactPersonalDataInLogs();
         return builder;
+    }
+
+    /// <summary>
+    /// Decorates the registered <see cref="ILoggerFactory"/> with <see cref="RedactingLoggerFactory"/>: no e-mail or
+    /// phone reaches any provider from any category, Orleans' own lines (grain ids are e-mails) included.
+    /// </summary>
+    public static IServiceCollection RedactPersonalDataInLogs(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(RedactingLoggerFactory)))
+            return services;
+        var registered = services.LastOrDefault(d => d.ServiceType == typeof(ILoggerFactory));
+        var innerType = registered?.ImplementationType
+            ?? throw new InvalidOperationException("Register logging (a LoggerFactory type) before redacting it.");
+        services.Remove(registered);
+        services.AddSingleton(innerType, innerType);
+        services.AddSingleton(sp => new RedactingLoggerFactory((ILoggerFactory)sp.GetRequiredService(innerType)));
+        services.AddSingleton<ILoggerFactory>(sp => sp.GetRequiredService<RedactingLoggerFactory>());
+        return services;
     }
 
     /// <summary>Request ids on every answer; /health/live, /health/ready and /health (ready's alias), public and without details.</summary>

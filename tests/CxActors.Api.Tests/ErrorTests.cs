@@ -67,7 +67,7 @@ public sealed class ErrorTests(ApiFixture api)
     [InlineData("{ customers(after: \"not-a-cursor!\") { totalCount } }", "[\"customers\"]")]
     [InlineData("{ customers(after: \"\") { totalCount } }", "[\"customers\"]")]
     [InlineData("{ contactCounts(after: \"aGVsbG8\") { totalCount } }", "[\"contactCounts\"]")]
-    // A cursor of the customers list (u + id) handed to contactCounts.
+    // What a customers cursor was before cursors were sealed (u + id, base64url), handed to contactCounts.
     [InlineData("{ contactCounts(after: \"dWFAYi5j\") { totalCount } }", "[\"contactCounts\"]")]
     public async Task A_bad_cursor_is_an_error_with_a_code(string query, string path)
     {

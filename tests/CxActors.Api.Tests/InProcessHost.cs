@@ -40,7 +40,11 @@ public sealed class InProcessHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Cx"] = connectionString });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Cx"] = connectionString,
+            ["Privacy:HashKey"] = SiloProcess.TestHashKey, // cursors are sealed with a key derived from it
+        });
         builder.Configuration.AddInMemoryCollection(settings ?? []);
         var logs = new ConcurrentQueue<LogLine>();
         builder.Logging.ClearProviders().AddProvider(new CapturingLoggerProvider(logs));

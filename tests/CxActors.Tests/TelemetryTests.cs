@@ -144,6 +144,60 @@ public sealed partial class TelemetryTests(TelemetryFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Records_of_an_erased_customer_are_counted_rejected_as_the_response_lists_them()
+    {
+        var run = Guid.NewGuid().ToString("N")[..10];
+        var erased = $"erased-{run}@example.com";
+        var other = $"kept-{run}@example.com";
+        static DateTime At(int hour) => new(2024, 8, 1, hour, 0, 0, DateTimeKind.Utc);
+        var (status, answer) = await PostAsync(fixture.Silo.Http,
+            [Record(erased, "EMAIL", At(1)), Record(erased, "CHAT", At(2)), Record(other, "EMAIL", At(1))]);
+        Assert.Equal((200, 3), (status, answer.Accepted));
+        using var erase = await fixture.Silo.Http.DeleteAsync("/privacy/customers/" + Uri.EscapeDataString(erased));
+        Assert.Equal(HttpStatusCode.OK, erase.StatusCode);
+        var erasedAt = JsonDocument.Parse(await erase.Content.ReadAsStringAsync()).RootElement.GetProperty("erasedAt").GetDateTime().ToUniversalTime();
+
+        var before = await ScrapeAsync();
+        // E-mails only: the erased customer's grain refuses its old records (one call mixing EMAIL, CHAT and a newer
+        // WHATSAPP contact, which is accepted); the other customer's call mixes a duplicate EMAIL and a new PHONE.
+        (status, answer) = await PostAsync(fixture.Silo.Http,
+        [
+            Record(erased, "EMAIL", At(1)), Record(erased, "CHAT", At(3)), Record(erased, "WHATSAPP", erasedAt.AddMilliseconds(1)),
+            Record(other, "EMAIL", At(1)), Record(other, "PHONE", At(5)),
+        ]);
+        Assert.Equal((200, 2, 1, 2), (status, answer.Accepted, answer.Duplicates, answer.RejectedCount));
+        Assert.Equal([(0, "customer erased"), (1, "customer erased")], answer.Rejected.Select(r => (r.Record, r.Reason)));
+        // With a phone in the chunk the tombstone is read before any grain call: refused there.
+        var withPhone = Record(erased, "CHAT", At(4));
+        withPhone["phone"] = "71" + Random.Shared.NextInt64(100_000_000, 999_999_999);
+        var (status2, answer2) = await PostAsync(fixture.Silo.Http, [withPhone, Record(other, "CHAT", At(6))]);
+        Assert.Equal((200, 1, 0, 1), (status2, answer2.Accepted, answer2.Duplicates, answer2.RejectedCount));
+        var after = await ScrapeAsync();
+
+        var expected = new Dictionary<(string Channel, string Outcome), double>
+        {
+            [("WHATSAPP", "accepted")] = 1, [("PHONE", "accepted")] = 1, [("CHAT", "accepted")] = 1,
+            [("EMAIL", "duplicate")] = 1,
+            [("EMAIL", "rejected")] = 1, [("CHAT", "rejected")] = 2,
+        };
+        foreach (var channel in ChannelCodes.Append("unknown"))
+        {
+            foreach (var outcome in new[] { "accepted", "duplicate", "rejected" })
+            {
+                var labels = new Dictionary<string, string> { ["channel"] = channel, ["outcome"] = outcome };
+                var increment = after.Sum("cx_ingest_records_total", labels) - before.Sum("cx_ingest_records_total", labels);
+                Assert.True(expected.GetValueOrDefault((channel, outcome)) == increment,
+                    $"cx_ingest_records_total{{channel=\"{channel}\",outcome=\"{outcome}\"}} grew by {increment}, expected {expected.GetValueOrDefault((channel, outcome))}");
+            }
+        }
+        // The metric's totals are the responses' totals.
+        double Grew(string outcome) => after.Sum("cx_ingest_records_total", new Dictionary<string, string> { ["outcome"] = outcome })
+            - before.Sum("cx_ingest_records_total", new Dictionary<string, string> { ["outcome"] = outcome });
+        Assert.Equal((answer.Accepted + answer2.Accepted, answer.Duplicates + answer2.Duplicates, answer.RejectedCount + answer2.RejectedCount),
+            ((int)Grew("accepted"), (int)Grew("duplicate"), (int)Grew("rejected")));
+    }
+
+    [Fact]
     public async Task Json_log_lines_of_a_request_carry_its_trace_id()
     {
         var traceId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());

@@ -50,6 +50,8 @@ public sealed class SiloProcess : IAsyncDisposable
     public int Pid => _process.Id;
     public string Url => Http.BaseAddress!.ToString().TrimEnd('/');
     public string Output { get { lock (_output) return string.Join('\n', _output.TakeLast(200)); } }
+    /// <summary>Every line of standard output and error still kept (the last 1,000 to 2,000).</summary>
+    public IReadOnlyList<string> OutputLines { get { lock (_output) return [.. _output]; } }
 
     /// <summary>
     /// Starts a silo on <paramref name="connectionString"/> and waits until /health answers 200. On ports of its own
