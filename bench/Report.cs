@@ -13,7 +13,8 @@ public sealed record MemoryResult(int ActiveCustomers, long BaselineRss, long Pe
 
 /// <summary>The human table, the targets met or missed with the phase that explains them, and the JSON line (last).</summary>
 public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult ingest, HistoryResult? history, QueryResult? query,
-    MemoryResult? memory, ImportResult? import, IsolationResult? isolation, ColdResult? cold, TimeSpan elapsed)
+    MemoryResult? memory, ImportResult? import, IsolationResult? isolation, ColdResult? cold, TimeSpan elapsed,
+    ResolutionResult? resolution = null)
 {
     private const double TargetBytesPerCustomer = 5 * 1024;
 
@@ -53,6 +54,10 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         Row("sql_query_per_s", query is null ? "" : $"the same questions in SQL over the views, same customers, {o.QueryClients} connections (p50 {query.SqlP50Ms:F2} ms, p99 {query.SqlP99Ms:F2} ms)");
         Row("query_vs_sql", "query_per_s / sql_query_per_s");
         Row("fleet_query_ms", query is null ? "" : $"GraphQL contactCounts, last 24 h, first 20 (median of 5; the SQL alone: {query.FleetSqlMs:F1} ms)");
+        Row("resolution_stats_ms", resolution is null ? "" :
+            $"GraphQL resolutionStats, 30 days, all channels, W = 24 h (plain SQL, correlated look-ups: {resolution.StatsSqlMs:F1} ms; answers {(resolution.StatsAgree ? "agree" : "DISAGREE")})");
+        Row("repeat_callers_ms", resolution is null ? "" :
+            $"GraphQL repeatCallers, 30 days, first page (plain SQL: {resolution.CallersSqlMs:F1} ms; answers {(resolution.CallersAgree ? "agree" : "DISAGREE")})");
         Row("bytes_per_customer", memory is null ? "" :
             $"(peak RSS {memory.PeakRss / 1048576.0:N0} MiB - warmed-up baseline {memory.BaselineRss / 1048576.0:N0} MiB) / {memory.ActiveCustomers:N0} active customers; " +
             $"settled RSS gives {memory.SettledBytesPerCustomer:N0} B");
@@ -144,6 +149,10 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         f["sql_query_per_s"] = query is null ? null : N(query.SqlPerSecond);
         f["query_vs_sql"] = Ratio(f["query_per_s"], f["sql_query_per_s"]);
         f["fleet_query_ms"] = query?.FleetMs;
+        f["resolution_stats_ms"] = resolution is null ? null : N(resolution.StatsMs);
+        f["resolution_stats_sql_ms"] = resolution is null ? null : N(resolution.StatsSqlMs);
+        f["repeat_callers_ms"] = resolution is null ? null : N(resolution.CallersMs);
+        f["repeat_callers_sql_ms"] = resolution is null ? null : N(resolution.CallersSqlMs);
         f["bytes_per_customer"] = memory is null ? null : N(memory.BytesPerCustomer);
         f["import_per_s"] = import is { Available: true } ? N(import.PerSecond) : null;
         f["import_peak_mb"] = import is { Available: true } ? N(import.PeakMb) : null;

@@ -20,6 +20,8 @@ public sealed class BenchSmokeTests
         "ingest_p99_unloaded_ms", "ingest_p99_under_fleet_load_ms", "ingest_p99_fleet_ratio", "query_p99_unloaded_ms",
         "query_p99_under_fleet_load_ms", "query_p99_fleet_ratio", "fleet_queries_completed", "fleet_queries_refused",
         "cold_query_p50_ms", "cold_query_p99_ms",
+        // Repeat contacts (part 3b), each beside a plain SQL computation of the same answer.
+        "resolution_stats_ms", "resolution_stats_sql_ms", "repeat_callers_ms", "repeat_callers_sql_ms",
     ];
 
     [Fact]
