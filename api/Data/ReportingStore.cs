@@ -14,7 +14,7 @@ public sealed class ReportingStore(CxDataSources dataSources, FleetQueryGate fle
     /// <summary>
     /// Customers with contacts in since &lt; started_at &lt;= until (optionally on one channel), most contacts first,
     /// ties by customer id ascending; up to <paramref name="limit"/> rows strictly after the cursor position.
-    /// A range scan of <c>ix_interactions_started (started_at, customer_id)</c>, grouped per customer.
+    /// A range scan of <c>ix_interactions_started (started_at, customer_id, …)</c>, grouped per customer.
     /// </summary>
     public async Task<List<CustomerContacts>> ContactCountsAsync(DateTime sinceExclusive, DateTime untilInclusive, Channel? channel,
         (int Contacts, string CustomerId)? after, int limit, CancellationToken cancellationToken)
