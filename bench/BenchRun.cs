@@ -50,6 +50,7 @@ public static class BenchRun
             var ingest = await IngestBench.RunAsync(ctx);
             var query = await QueryBench.RunAsync(ctx);
             var stats = await ContactStatsBench.RunAsync(ctx);
+            var resolution = await ResolutionBench.RunAsync(ctx);
             // Part 4 reads the silo's working set now: every ingested customer has been activated by part 1 and
             // is still active (idle grains are collected after 15 minutes by default).
             var memory = new MemoryResult(o.Customers + WarmupCustomers, baseline,
@@ -64,7 +65,11 @@ public static class BenchRun
 
             var stopped = await StopAsync(ctx);
             ctx.Notes.Add(stopped);
-            new Report(ctx, refs, ingest, history, query, memory, import, isolation, cold, auth, clock.Elapsed) { Stats = stats }.Print(Console.Out);
+            new Report(ctx, refs, ingest, history, query, memory, import, isolation, cold, auth, clock.Elapsed)
+            {
+                Stats = stats,
+                Resolution = resolution,
+            }.Print(Console.Out);
             return 0;
         }
         catch (Exception ex)

@@ -21,6 +21,9 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
     /// <summary>Part 3b's figures (contactStats beside GROUP BY over interactions); null when it did not run.</summary>
     public StatsResult? Stats { get; init; }
 
+    /// <summary>Part 3c's figures (resolutionStats and repeatCallers beside plain SQL); null when it did not run.</summary>
+    public ResolutionResult? Resolution { get; init; }
+
     public void Print(TextWriter output)
     {
         var o = ctx.Options;
@@ -59,6 +62,10 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         Row("fleet_query_ms", query is null ? "" : $"GraphQL contactCounts, last 24 h, first 20 (median of 5; the SQL alone: {query.FleetSqlMs:F1} ms)");
         Row("stats_query_ms", Stats is null ? "" : $"GraphQL contactStats, 90 days, every channel, DAY buckets ({Stats.Buckets:N0} buckets; answers {(Stats.Agree ? "agree" : "DISAGREE")}; median of 5)");
         Row("stats_vs_sql", Stats is null ? "" : $"the same answer by GROUP BY over interactions ({Stats.SqlMs:F1} ms) / stats_query_ms");
+        Row("resolution_stats_ms", Resolution is null ? "" :
+            $"GraphQL resolutionStats, 30 days, all channels, W = 24 h (plain SQL, correlated look-ups: {Resolution.StatsSqlMs:F1} ms; answers {(Resolution.StatsAgree ? "agree" : "DISAGREE")})");
+        Row("repeat_callers_ms", Resolution is null ? "" :
+            $"GraphQL repeatCallers, 30 days, first page (plain SQL: {Resolution.CallersSqlMs:F1} ms; answers {(Resolution.CallersAgree ? "agree" : "DISAGREE")})");
         Row("bytes_per_customer", memory is null ? "" :
             $"(peak RSS {memory.PeakRss / 1048576.0:N0} MiB - warmed-up baseline {memory.BaselineRss / 1048576.0:N0} MiB) / {memory.ActiveCustomers:N0} active customers; " +
             $"settled RSS gives {memory.SettledBytesPerCustomer:N0} B");
@@ -159,6 +166,10 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         f["fleet_query_ms"] = query?.FleetMs;
         f["stats_query_ms"] = Stats is null ? null : N(Stats.QueryMs);
         f["stats_vs_sql"] = Stats is null ? null : Ratio(Stats.SqlMs, Stats.QueryMs);
+        f["resolution_stats_ms"] = Resolution is null ? null : N(Resolution.StatsMs);
+        f["resolution_stats_sql_ms"] = Resolution is null ? null : N(Resolution.StatsSqlMs);
+        f["repeat_callers_ms"] = Resolution is null ? null : N(Resolution.CallersMs);
+        f["repeat_callers_sql_ms"] = Resolution is null ? null : N(Resolution.CallersSqlMs);
         f["bytes_per_customer"] = memory is null ? null : N(memory.BytesPerCustomer);
         f["import_per_s"] = import is { Available: true } ? N(import.PerSecond) : null;
         f["import_peak_mb"] = import is { Available: true } ? N(import.PeakMb) : null;

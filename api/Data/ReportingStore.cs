@@ -14,7 +14,7 @@ public sealed class ReportingStore(CxDataSources dataSources, FleetQueryGate fle
     /// <summary>
     /// Customers with contacts in since &lt; started_at &lt;= until (optionally on one channel), most contacts first,
     /// ties by customer id ascending; up to <paramref name="limit"/> rows strictly after the cursor position.
-    /// A range scan of <c>ix_interactions_started (started_at, customer_id)</c>, grouped per customer.
+    /// A range scan of <c>ix_interactions_started (started_at, customer_id, …)</c>, grouped per customer.
     /// </summary>
     public async Task<List<CustomerContacts>> ContactCountsAsync(DateTime sinceExclusive, DateTime untilInclusive, Channel? channel,
         (int Contacts, string CustomerId)? after, int limit, CancellationToken cancellationToken)
@@ -83,6 +83,110 @@ public sealed class ReportingStore(CxDataSources dataSources, FleetQueryGate fle
         while (await reader.ReadAsync(cancellationToken))
             rows.Add(new RejectionCount(reader.GetString(0), reader.GetString(1), Convert.ToInt32(reader.GetValue(2))));
         return rows;
+    }
+
+    /// <summary>
+    /// Per channel, the contacts with since &lt;= started_at &lt; until (and &lt;= asOf) with their repeats, channel switches
+    /// and resolutions for a window of <paramref name="window"/>. One range read of the covering
+    /// <c>ix_interactions_started</c> over [since - W, min(until + W, asOf)]: within it each contact's neighbours in its
+    /// customer's order (LAG/LEAD) are its true neighbours whenever those are within W, which is all the rules ask.
+    /// </summary>
+    public async Task<List<ResolutionStats>> ResolutionStatsAsync(DateTime sinceInclusive, DateTime untilExclusive, TimeSpan window, DateTime asOf,
+        CancellationToken cancellationToken)
+    {
+        const string sql =
+            "SELECT channel, COUNT(*), " +
+            "SUM(CASE WHEN previous_at >= started_at - INTERVAL @w SECOND THEN 1 ELSE 0 END), " +
+            "SUM(CASE WHEN previous_at >= started_at - INTERVAL @w SECOND AND previous_channel <> channel THEN 1 ELSE 0 END), " +
+            "SUM(CASE WHEN next_at <= started_at + INTERVAL @w SECOND THEN 0 WHEN @asOf < started_at + INTERVAL @w SECOND THEN 0 ELSE 1 END), " +
+            "SUM(CASE WHEN next_at <= started_at + INTERVAL @w SECOND THEN 1 ELSE 0 END) " +
+            "FROM (SELECT channel, started_at, " +
+            "LAG(started_at) OVER (PARTITION BY customer_id ORDER BY started_at, interaction_id) AS previous_at, " +
+            "LAG(channel) OVER (PARTITION BY customer_id ORDER BY started_at, interaction_id) AS previous_channel, " +
+            "LEAD(started_at) OVER (PARTITION BY customer_id ORDER BY started_at, interaction_id) AS next_at " +
+            "FROM interactions FORCE INDEX (ix_interactions_started) WHERE started_at >= @from AND started_at <= @to) AS ordered " +
+            "WHERE started_at >= @since AND started_at < @until GROUP BY channel";
+        var to = Saturating.Add(untilExclusive, window);
+        using var slot = await fleetGate.EnterAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new MySqlCommand(sql, connection);
+        command.Parameters.AddWithValue("@w", (long)window.TotalSeconds);
+        command.Parameters.AddWithValue("@asOf", asOf);
+        command.Parameters.AddWithValue("@from", Saturating.Subtract(sinceInclusive, window));
+        command.Parameters.AddWithValue("@to", asOf < to ? asOf : to);
+        command.Parameters.AddWithValue("@since", sinceInclusive);
+        command.Parameters.AddWithValue("@until", untilExclusive);
+        var rows = new List<ResolutionStats>(4);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (!Channels.TryParse(reader.GetString(0), out var channel))
+                continue;
+            int At(int ordinal) => Convert.ToInt32(reader.GetValue(ordinal));
+            var contacts = At(1);
+            var repeated = At(5);
+            var resolved = At(4);
+            rows.Add(new ResolutionStats(channel, contacts, At(2), At(3), resolved, repeated, contacts - resolved - repeated));
+        }
+        rows.Sort((a, b) => a.Channel.CompareTo(b.Channel));
+        return rows;
+    }
+
+    /// <summary>
+    /// Customers with at least <paramref name="minRepeats"/> repeats among their contacts with since &lt; started_at &lt;=
+    /// until, most repeats first, ties by customer id; up to <paramref name="limit"/> rows strictly after the cursor.
+    /// </summary>
+    public async Task<List<CustomerContacts>> RepeatCallersAsync(DateTime sinceExclusive, DateTime untilInclusive, TimeSpan window, int minRepeats,
+        (int Repeats, string CustomerId)? after, int limit, CancellationToken cancellationToken)
+    {
+        var sql = new StringBuilder(RepeatsPerCustomer);
+        if (after is not null)
+            sql.Append(" AND (repeats < @afterRepeats OR (repeats = @afterRepeats AND customer_id > @afterCustomer))");
+        sql.Append(" ORDER BY repeats DESC, customer_id ASC LIMIT @limit");
+
+        using var slot = await fleetGate.EnterAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new MySqlCommand(sql.ToString(), connection);
+        AddRepeatWindow(command, sinceExclusive, untilInclusive, window, minRepeats);
+        command.Parameters.AddWithValue("@limit", limit);
+        if (after is { } a)
+        {
+            command.Parameters.AddWithValue("@afterRepeats", a.Repeats);
+            command.Parameters.AddWithValue("@afterCustomer", a.CustomerId);
+        }
+        var rows = new List<CustomerContacts>(Math.Min(limit, 128));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(new CustomerContacts(reader.GetString(0), Convert.ToInt32(reader.GetValue(1))));
+        return rows;
+    }
+
+    /// <summary>How many customers <see cref="RepeatCallersAsync"/> lists in all.</summary>
+    public async Task<int> CountRepeatCallersAsync(DateTime sinceExclusive, DateTime untilInclusive, TimeSpan window, int minRepeats,
+        CancellationToken cancellationToken)
+    {
+        using var slot = await fleetGate.EnterAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new MySqlCommand($"SELECT COUNT(*) FROM ({RepeatsPerCustomer}) AS callers", connection);
+        AddRepeatWindow(command, sinceExclusive, untilInclusive, window, minRepeats);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));
+    }
+
+    // Rows from since - W on: a contact's predecessor within W is then in the range, and is the one LAG gives.
+    private const string RepeatsPerCustomer =
+        "SELECT customer_id, SUM(CASE WHEN started_at > @since AND previous_at >= started_at - INTERVAL @w SECOND THEN 1 ELSE 0 END) AS repeats " +
+        "FROM (SELECT customer_id, started_at, " +
+        "LAG(started_at) OVER (PARTITION BY customer_id ORDER BY started_at, interaction_id) AS previous_at " +
+        "FROM interactions FORCE INDEX (ix_interactions_started) WHERE started_at >= @from AND started_at <= @until) AS ordered " +
+        "GROUP BY customer_id HAVING repeats >= @minRepeats";
+
+    private static void AddRepeatWindow(MySqlCommand command, DateTime sinceExclusive, DateTime untilInclusive, TimeSpan window, int minRepeats)
+    {
+        command.Parameters.AddWithValue("@w", (long)window.TotalSeconds);
+        command.Parameters.AddWithValue("@from", Saturating.Subtract(sinceExclusive, window));
+        command.Parameters.AddWithValue("@since", sinceExclusive);
+        command.Parameters.AddWithValue("@until", untilInclusive);
+        command.Parameters.AddWithValue("@minRepeats", minRepeats);
     }
 
     /// <summary>Customer ids in id (binary) order, strictly after <paramref name="afterCustomerId"/>: the primary key.</summary>

@@ -1,4 +1,4 @@
 namespace CxActors.Api.Schema;
 
 public sealed class CustomerCountConnectionGraphType() : ConnectionGraphType<CustomerCountNode, CustomerCountGraphType>(
-    "CustomerCountConnection", "Customers with at least one contact in the window.");
+    "CustomerCountConnection", "Customers with a count in the window: their contacts (contactCounts) or their repeats (repeatCallers).");

@@ -38,6 +38,23 @@ public sealed class CustomerGraphType : ObjectGraphType<CustomerNode>
                 return await ctx.Source.Grain.CountContactsAsync(since, until, ctx.GetArgument<Channel?>("channel")).WaitAsync(ctx.CancellationToken);
             }));
 
+        Field<NonNullGraphType<IntGraphType>>("repeatContacts")
+            .Description(
+                "Repeat contacts among the contacts with since < startedAt <= until (until defaults to now, since to until - 24 h): " +
+                "those with an earlier contact within withinHours. With channel, only repeats on that channel (the earlier contact may be on any).")
+            .Argument<CxDateTimeGraphType>("since")
+            .Argument<CxDateTimeGraphType>("until")
+            .Argument<IntGraphType>("withinHours", RepeatArguments.WithinHoursDescription, a => a.DefaultValue = RepeatWindow.DefaultHours)
+            .Argument<ChannelGraphType>("channel", "Only repeats on this platform.")
+            .Resolve(new FuncFieldResolver<CustomerNode, object?>(ctx => CountRepeatsAsync(ctx, ctx.GetArgument<Channel?>("channel"), switchesOnly: false)));
+
+        Field<NonNullGraphType<IntGraphType>>("channelSwitches")
+            .Description("Repeats among the contacts with since < startedAt <= until whose latest earlier contact is on another channel.")
+            .Argument<CxDateTimeGraphType>("since")
+            .Argument<CxDateTimeGraphType>("until")
+            .Argument<IntGraphType>("withinHours", RepeatArguments.WithinHoursDescription, a => a.DefaultValue = RepeatWindow.DefaultHours)
+            .Resolve(new FuncFieldResolver<CustomerNode, object?>(ctx => CountRepeatsAsync(ctx, null, switchesOnly: true)));
+
         ProfileField<NonNullGraphType<ListGraphType<NonNullGraphType<ChannelCountGraphType>>>>("interactionCounts",
             "All-time interactions per platform: one entry per channel with at least one, in PHONE, CHAT, WHATSAPP, EMAIL order.",
             p => p?.ChannelCounts ?? []);
@@ -62,6 +79,14 @@ public sealed class CustomerGraphType : ObjectGraphType<CustomerNode>
             p => p?.LastInteraction);
         ProfileField<CxDateTimeGraphType>("firstContactAt", "The startedAt of the customer's earliest interaction.", p => p?.FirstContactAt);
         ProfileField<NonNullGraphType<IntGraphType>>("totalContacts", "All-time interactions on every platform.", p => p?.TotalContacts ?? 0);
+    }
+
+    private static async ValueTask<object?> CountRepeatsAsync(IResolveFieldContext<CustomerNode> context, Channel? channel, bool switchesOnly)
+    {
+        var hours = RepeatArguments.WithinHours(context);
+        var (since, until) = Window.From(context, Services(context).UtcNow);
+        RepeatArguments.SinceBeforeUntil(since, until);
+        return await context.Source.Grain.CountRepeatsAsync(since, until, hours, channel, switchesOnly).WaitAsync(context.CancellationToken);
     }
 
     internal static CxGraphServices Services(IResolveFieldContext context) =>

@@ -97,6 +97,54 @@ public sealed class QueryGraphType : ObjectGraphType
                     throw new ExecutionError("Argument 'until' must not be before 'since'.") { Code = ErrorCodes.InvalidArgument };
                 return await CustomerGraphType.Services(ctx).Reporting.RejectionCountsAsync(since, until, ctx.CancellationToken);
             }));
+
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ResolutionStatsGraphType>>>>("resolutionStats")
+            .Description(
+                "Per channel (in PHONE, CHAT, WHATSAPP, EMAIL order; channels without contacts left out), the contacts with " +
+                "since <= startedAt < until that exist as of asOf (startedAt <= asOf), with their repeats, channel switches and resolutions.")
+            .Argument<NonNullGraphType<CxDateTimeGraphType>>("since")
+            .Argument<NonNullGraphType<CxDateTimeGraphType>>("until")
+            .Argument<IntGraphType>("withinHours", RepeatArguments.WithinHoursDescription, a => a.DefaultValue = RepeatWindow.DefaultHours)
+            .Argument<CxDateTimeGraphType>("asOf", "The time of the answer; now when omitted.")
+            .Resolve(new FuncFieldResolver<object?>(async ctx =>
+            {
+                var services = CustomerGraphType.Services(ctx);
+                var hours = RepeatArguments.WithinHours(ctx);
+                var since = ctx.GetArgument<DateTime>("since");
+                var until = ctx.GetArgument<DateTime>("until");
+                RepeatArguments.SinceBeforeUntil(since, until);
+                var asOf = ctx.GetArgument<DateTime?>("asOf") ?? services.UtcNow;
+                return await services.Reporting.ResolutionStatsAsync(since, until, RepeatWindow.Of(hours), asOf, ctx.CancellationToken);
+            }));
+
+        Field<NonNullGraphType<CustomerCountConnectionGraphType>>("repeatCallers")
+            .Description(
+                "Customers with at least minRepeats repeats among their contacts with since < startedAt <= until (until defaults " +
+                "to now, since to until - 24 h); contacts = their repeats. Most repeats first, then customer id.")
+            .Argument<CxDateTimeGraphType>("since")
+            .Argument<CxDateTimeGraphType>("until")
+            .Argument<IntGraphType>("withinHours", RepeatArguments.WithinHoursDescription, a => a.DefaultValue = RepeatWindow.DefaultHours)
+            .Argument<IntGraphType>("minRepeats", "At least this many repeats, 1 or more.", a => a.DefaultValue = 1)
+            .Argument<IntGraphType>("first", "Page size, 1..100.", a => a.DefaultValue = Paging.DefaultFirst)
+            .Argument<StringGraphType>("after", "The endCursor of the previous page.")
+            .Resolve(new FuncFieldResolver<object?>(async ctx =>
+            {
+                var services = CustomerGraphType.Services(ctx);
+                var first = Paging.First(ctx);
+                var window = RepeatWindow.Of(RepeatArguments.WithinHours(ctx));
+                var minRepeats = RepeatArguments.MinRepeats(ctx);
+                var after = Cursors.ParseCount(ctx.GetArgument<string?>("after"));
+                var (since, until) = Window.From(ctx, services.UtcNow);
+                RepeatArguments.SinceBeforeUntil(since, until);
+                var rows = await services.Reporting.RepeatCallersAsync(since, until, window, minRepeats, after, first + 1, ctx.CancellationToken);
+                var hasNext = rows.Count > first;
+                if (hasNext)
+                    rows.RemoveAt(first);
+                var nodes = rows.ConvertAll(r => new CustomerCountNode(new CustomerNode(services.Grains, r.CustomerId), r.Contacts));
+                var endCursor = nodes.Count > 0 ? Cursors.Count(nodes[^1].Contacts, nodes[^1].Customer.Id) : null;
+                return new Connection<CustomerCountNode>(nodes, new PageInfo(hasNext, endCursor),
+                    ct => services.Reporting.CountRepeatCallersAsync(since, until, window, minRepeats, ct));
+            }));
     }
 
     /// <summary>An e-mail (contains '@') goes to its grain; anything else is a phone number, looked up by its digits.</summary>

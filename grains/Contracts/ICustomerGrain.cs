@@ -27,6 +27,22 @@ public interface ICustomerGrain : IGrainWithStringKey
     Task<InteractionPage> GetInteractionsAsync(Channel? channel, int first, InteractionCursor? after);
 
     /// <summary>
+    /// One contact's repeat, channel-switch and resolution flags for a window of <paramref name="withinHours"/> (1..720),
+    /// from its neighbours in the customer's whole history (contacts started after <paramref name="asOf"/> do not count
+    /// for the resolution). The contact is named by its key; it need not be one the customer has.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<ContactResolution> ClassifyAsync(string interactionId, DateTime startedAt, Channel channel, int withinHours, DateTime asOf);
+
+    /// <summary>
+    /// Repeats (or, with <paramref name="switchesOnly"/>, channel switches) among the contacts with
+    /// <paramref name="sinceExclusive"/> &lt; startedAt &lt;= <paramref name="untilInclusive"/>, on <paramref name="channel"/>
+    /// when given (the earlier contact may be on any channel).
+    /// </summary>
+    [AlwaysInterleave]
+    Task<int> CountRepeatsAsync(DateTime sinceExclusive, DateTime untilInclusive, int withinHours, Channel? channel, bool switchesOnly);
+
+    /// <summary>
     /// LGPD erasure, after the caller has written the customer's tombstone (<paramref name="erasedAt"/>): refuses
     /// appends from now on, waits for the ones in flight, deletes the customer's log rows, customers row and snapshot
     /// through the same log writer loop as its appends (so nothing appended before can land after), then deactivates.

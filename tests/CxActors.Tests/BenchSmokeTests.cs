@@ -22,6 +22,8 @@ public sealed class BenchSmokeTests
         "cold_query_p50_ms", "cold_query_p99_ms", "auth_ingest_ratio", "auth_query_ratio",
         // contactStats beside GROUP BY over interactions (part 3b).
         "stats_query_ms", "stats_vs_sql",
+        // Repeat contacts (part 3c), each beside a plain SQL computation of the same answer.
+        "resolution_stats_ms", "resolution_stats_sql_ms", "repeat_callers_ms", "repeat_callers_sql_ms",
     ];
 
     [Fact]

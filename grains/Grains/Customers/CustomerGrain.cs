@@ -253,6 +253,37 @@ public sealed class CustomerGrain(
         return new InteractionPage(total, entries, hasNext);
     }
 
+    public async Task<ContactResolution> ClassifyAsync(string interactionId, DateTime startedAt, Channel channel, int withinHours, DateTime asOf)
+    {
+        var window = RepeatWindow.Of(withinHours);
+        var points = await NeighbourhoodAsync(Saturating.Subtract(startedAt, window), Saturating.Add(startedAt, window));
+        return RepeatRules.Classify(points, interactionId, startedAt, channel, window, asOf);
+    }
+
+    public async Task<int> CountRepeatsAsync(DateTime sinceExclusive, DateTime untilInclusive, int withinHours, Channel? channel, bool switchesOnly)
+    {
+        var window = RepeatWindow.Of(withinHours);
+        var contacts = new ContactWindow(sinceExclusive, untilInclusive);
+        if (contacts.IsEmpty || _history.TotalContacts == 0)
+            return 0;
+        var points = await NeighbourhoodAsync(Saturating.Subtract(sinceExclusive, window), untilInclusive);
+        return RepeatRules.CountRepeats(points, contacts, window, channel, switchesOnly);
+    }
+
+    /// <summary>
+    /// Every contact with startedAt in [<paramref name="fromInclusive"/>, <paramref name="toInclusive"/>], ascending: from the
+    /// window when it holds all of them (nothing older than the window's oldest entry can be missing after it), else
+    /// from the log.
+    /// </summary>
+    private async Task<List<ContactPoint>> NeighbourhoodAsync(DateTime fromInclusive, DateTime toInclusive)
+    {
+        if (_history.TotalContacts == 0)
+            return [];
+        if (fromInclusive.Ticks > DateTime.MinValue.Ticks && _history.Covers(fromInclusive.AddTicks(-1)))
+            return _history.Points(fromInclusive, toInclusive);
+        return await reader.ReadContactPointsAsync(_history.CustomerId, fromInclusive, toInclusive, CancellationToken.None);
+    }
+
     private void ThrowIfStale()
     {
         if (_stale)

@@ -166,6 +166,25 @@ public sealed class CustomerHistory
     }
 
     /// <summary>
+    /// The contacts with <paramref name="fromInclusive"/> &lt;= startedAt &lt;= <paramref name="toInclusive"/> in ascending
+    /// (startedAt, id) order, from the window; call only when <see cref="Covers"/> holds for the instant before
+    /// <paramref name="fromInclusive"/>.
+    /// </summary>
+    public List<ContactPoint> Points(DateTime fromInclusive, DateTime toInclusive)
+    {
+        var points = new List<ContactPoint>();
+        for (var i = _recentCount - 1; i >= 0; i--)
+        {
+            var entry = _recent[i];
+            if (entry.StartedAt > toInclusive)
+                break;
+            if (entry.StartedAt >= fromInclusive)
+                points.Add(new ContactPoint(entry.StartedAt, entry.Id, entry.Channel));
+        }
+        return points;
+    }
+
+    /// <summary>
     /// Up to <paramref name="limit"/> entries after the cursor from the window, and whether that answer is
     /// certainly the table's answer too (the window held enough, or holds everything).
     /// </summary>
