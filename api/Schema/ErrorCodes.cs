@@ -10,4 +10,6 @@ public static class ErrorCodes
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string DocumentTooDeep = "DOCUMENT_TOO_DEEP";
+    public const string LiveSubscriptionLimit = "LIVE_SUBSCRIPTION_LIMIT";
+    public const string LiveSubscriberTooSlow = "LIVE_SUBSCRIBER_TOO_SLOW";
 }
