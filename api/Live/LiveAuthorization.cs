@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
@@ -40,6 +41,10 @@ public static class LiveAuthorization
         probe.Request.Path = http.Request.Path;
         foreach (var (name, value) in credentials)
             probe.Request.Headers[name] = value;
+        // The evaluator takes the authentication middleware's result, which this context never went through.
+        var authenticated = await probe.AuthenticateAsync();
+        if (authenticated.Succeeded)
+            probe.User = authenticated.Principal;
         return await EvaluateAsync(probe, policy);
     }
 

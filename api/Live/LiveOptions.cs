@@ -23,7 +23,7 @@ public sealed class LiveOptions
     /// closed with code 1008 (its SSE stream ends with a LIVE_SUBSCRIBER_TOO_SLOW error), never slowing anyone else.
     /// </summary>
     [Range(1, 1_000_000)]
-    public int SubscriberBufferMessages { get; set; } = 1_000;
+    public int SubscriberBufferMessages { get; set; } = 10_000;
 
     /// <summary>How long a WebSocket may stay open without a connection_init before it is closed with 4408.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
