@@ -56,13 +56,14 @@ public static class BenchRun
             var history = await HistoryGrowthBench.RunAsync(ctx);
             var isolation = await FleetIsolationBench.RunAsync(ctx);
             var import = await ImportBench.RunAsync(ctx);
+            var live = await LiveFeedBench.RunAsync(ctx);
             // Last: it replaces the silo (every figure above was read from the first one).
             var cold = await ColdQueryBench.RunAsync(ctx, async ports =>
                 stopSilo.Silo = await SiloProcess.StartAsync(database.ConnectionString, siloSettings, ports, silo.ApiKey, keyStored: true));
 
             var stopped = await StopAsync(ctx);
             ctx.Notes.Add(stopped);
-            new Report(ctx, refs, ingest, history, query, memory, import, isolation, cold, clock.Elapsed).Print(Console.Out);
+            new Report(ctx, refs, ingest, history, query, memory, import, isolation, cold, clock.Elapsed) { Live = live }.Print(Console.Out);
             return 0;
         }
         catch (Exception ex)

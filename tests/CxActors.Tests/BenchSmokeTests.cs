@@ -19,7 +19,7 @@ public sealed class BenchSmokeTests
         // Fleet load isolation (part 6) and cold queries after a restart (part 7).
         "ingest_p99_unloaded_ms", "ingest_p99_under_fleet_load_ms", "ingest_p99_fleet_ratio", "query_p99_unloaded_ms",
         "query_p99_under_fleet_load_ms", "query_p99_fleet_ratio", "fleet_queries_completed", "fleet_queries_refused",
-        "cold_query_p50_ms", "cold_query_p99_ms",
+        "cold_query_p50_ms", "cold_query_p99_ms", "live_event_p99_ms", "ingest_ratio_with_subscribers",
     ];
 
     [Fact]
