@@ -100,6 +100,13 @@ public sealed class LiveClient : IAsyncDisposable
         }
     }
 
+    /// <summary>A line to the client's stdin ("resume", "close").</summary>
+    public async Task SendAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
     /// <summary>The payloads of subscription <paramref name="id"/>'s next messages so far.</summary>
     public List<JsonNode> Nexts(string id) =>
         [.. _seen.Where(l => (string?)l["sub"] == id && l["next"] is not null).Select(l => l["next"]!)];

@@ -1,5 +1,6 @@
 // A real graphql-ws client for tests/CxActors.Tests/LiveSubscriptionTests: one JSON argument
-// {url, headers?, connectionParams?, subscriptions: [{id, query, variables?}]}; prints one JSON line per happening.
+// {url, headers?, connectionParams?, pause?, subscriptions: [{id, query, variables?}]}; prints one JSON line per happening.
+// pause: stop reading the socket once connected (a subscriber that cannot keep up) until a "resume" line on stdin.
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
@@ -10,6 +11,7 @@ const headers = config.headers ?? {};
 class HeaderWebSocket extends WebSocket {
   constructor(url, protocols) {
     super(url, protocols, { headers });
+    HeaderWebSocket.last = this;
   }
 }
 
@@ -21,7 +23,10 @@ const client = createClient({
   retryAttempts: 0,
   onNonLazyError: () => {},
   on: {
-    connected: () => print({ connected: true }),
+    connected: () => {
+      if (config.pause) HeaderWebSocket.last._socket.pause();
+      print({ connected: true });
+    },
     closed: (event) => {
       print({ closed: event.code, reason: event.reason });
       setTimeout(() => process.exit(0), 50);
@@ -38,6 +43,8 @@ for (const s of config.subscriptions ?? []) {
 }
 
 process.stdin.on('data', (data) => {
+  if (data.toString().includes('resume'))
+    HeaderWebSocket.last._socket.resume();
   if (data.toString().includes('close'))
     client.dispose();
 });
