@@ -54,6 +54,21 @@ public static class GraphQLServiceExtensions
     }
 
     /// <summary>
+    /// The live contact feed behind <c>subscription { contactAdded }</c>: this silo's subscriptions, listening to every
+    /// silo's committed contacts (needs the co-hosted silo's grains), and its limits.
+    /// </summary>
+    public static IServiceCollection AddCxLiveFeed(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<Live.LiveOptions>()
+            .Bind(configuration.GetSection(Live.LiveOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<Live.ContactFeedHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<Live.ContactFeedHub>());
+        return services;
+    }
+
+    /// <summary>
     /// Every selected field costs 1. A field that takes <c>first</c> (a page) multiplies what is selected below it
     /// by its page size (default 20); nothing else multiplies, so introspection (whose type references nest
     /// 8 deep) costs what it selects rather than 5^depth.

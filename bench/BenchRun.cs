@@ -59,6 +59,7 @@ public static class BenchRun
             var isolation = await FleetIsolationBench.RunAsync(ctx);
             var import = await ImportBench.RunAsync(ctx);
             var auth = await AuthCostBench.RunAsync(ctx);
+            var live = await LiveFeedBench.RunAsync(ctx);
             // Last: it replaces the silo (every figure above was read from the first one).
             var cold = await ColdQueryBench.RunAsync(ctx, async ports =>
                 stopSilo.Silo = await SiloProcess.StartAsync(database.ConnectionString, siloSettings, ports, silo.ApiKey, keyStored: true));
@@ -69,6 +70,7 @@ public static class BenchRun
             {
                 Stats = stats,
                 Resolution = resolution,
+                Live = live,
             }.Print(Console.Out);
             return 0;
         }

@@ -24,6 +24,9 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
     /// <summary>Part 3c's figures (resolutionStats and repeatCallers beside plain SQL); null when it did not run.</summary>
     public ResolutionResult? Resolution { get; init; }
 
+    /// <summary>Part 8 (<see cref="LiveFeedBench"/>), when it ran.</summary>
+    public LiveResult? Live { get; init; }
+
     public void Print(TextWriter output)
     {
         var o = ctx.Options;
@@ -71,6 +74,11 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
             $"settled RSS gives {memory.SettledBytesPerCustomer:N0} B");
         Row("import_per_s", import is { Available: true } ? $"./cx import email, {import.Records:N0} records in {import.Seconds:F1} s (accepted {import.Accepted:N0})" : "./cx import not available");
         Row("import_peak_mb", "peak RSS of the import process, MiB");
+        if (Live is { } live)
+        {
+            Row("live_event_p99_ms", $"ingest request sent -> contactAdded event read, {live.Subscribers:N0} SSE subscribers during sustained ingest (p50 {live.EventP50Ms:F1} ms; {live.Delivered:N0} events, {live.Disconnected:N0} disconnected); an upper bound of commit -> delivery");
+            Row("ingest_ratio_with_subscribers", $"ingest/s with those subscribers {live.PerSecondWithSubscribers:N0} / without {live.PerSecondAlone:N0} (subscribers read in this process, on the same cores)");
+        }
         if (isolation is { } iso)
         {
             var probes = "2 ingest + 2 query clients, one request per 20 ms each";
@@ -185,6 +193,8 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         f["auth_query_ratio"] = auth is null ? null : N(auth.QueryRatio);
         f["cold_query_p50_ms"] = cold is null ? null : N(cold.P50Ms);
         f["cold_query_p99_ms"] = cold is null ? null : N(cold.P99Ms);
+        f["live_event_p99_ms"] = Live is null || double.IsNaN(Live.EventP99Ms) ? null : N(Live.EventP99Ms);
+        f["ingest_ratio_with_subscribers"] = Live is null || Live.PerSecondAlone <= 0 ? null : N(Live.Ratio);
         return f;
     }
 
@@ -211,6 +221,7 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         yield return T("import records/s", "import_per_s", v => v >= 20_000, ">= 20,000", () => import?.Usage?.Cpu.Verdict() ?? "");
         yield return T("import peak memory", "import_peak_mb", v => v < 300, "< 300 MB", null);
         yield return T("ingest p99 under fleet load", "ingest_p99_fleet_ratio", v => v <= 3, "<= 3 x unloaded", () => isolation?.LoadedUsage.Cpu.Verdict() ?? "");
+        yield return T("ingest with 1,000 subscribers", "ingest_ratio_with_subscribers", v => v >= 0.9, ">= 0.9 x without", null);
         yield return T("query p99 under fleet load", "query_p99_fleet_ratio", v => v <= 3, "<= 3 x unloaded", () => isolation?.LoadedUsage.Cpu.Verdict() ?? "");
         yield return T("ingest with keys vs without", "auth_ingest_ratio", v => v >= 0.95, ">= 0.95", null);
         yield return T("queries with keys vs without", "auth_query_ratio", v => v >= 0.95, ">= 0.95", null);

@@ -25,6 +25,7 @@ builder.UseOrleans(silo =>
 });
 builder.Services.AddIngestPipeline(builder.Configuration);
 builder.Services.AddCxGraphQL(builder.Configuration);
+builder.Services.AddCxLiveFeed(builder.Configuration);
 builder.Services.AddPrivacy(builder.Configuration);
 builder.Services.AddCxPages();
 builder.Services.AddHealthChecks()
@@ -33,6 +34,8 @@ builder.Services.AddHealthChecks()
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+// graphql-transport-ws on GET /graphql (an upgrade); keep-alive is the protocol's own ping/pong.
+app.UseWebSockets();
 app.UseCxAccess();
 app.MapIngestApi().RequireAuthorization(Scopes.Ingest);
 app.MapGraphQLApi().RequireAuthorization(Scopes.Read);

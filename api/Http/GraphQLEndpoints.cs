@@ -131,6 +131,11 @@ public static class GraphQLEndpoints
     private static async Task GetAsync(HttpContext http)
     {
         var request = http.Request;
+        if (http.WebSockets.IsWebSocketRequest)
+        {
+            await AcceptWebSocketAsync(http);
+            return;
+        }
         if (AcceptsHtml(request))
         {
             await ServeAsset(http, http.RequestServices.GetRequiredService<GraphiQLAssets>(), "index.html").ExecuteAsync(http);
@@ -158,6 +163,22 @@ public static class GraphQLEndpoints
             return;
         }
         await ExecuteAsync(http, graphQLRequest, options);
+    }
+
+    /// <summary>
+    /// graphql-transport-ws. Credentials are checked at connection_init (the upgrade's own headers/cookie, or the init
+    /// payload's), so that a browser, which cannot set headers on a WebSocket, can send them there.
+    /// </summary>
+    private static async Task AcceptWebSocketAsync(HttpContext http)
+    {
+        if (!http.WebSockets.WebSocketRequestedProtocols.Contains(Live.GraphQLWebSocketConnection.SubProtocol))
+        {
+            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest,
+                $"Request the WebSocket subprotocol {Live.GraphQLWebSocketConnection.SubProtocol}.");
+            return;
+        }
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(Live.GraphQLWebSocketConnection.SubProtocol);
+        await new Live.GraphQLWebSocketConnection(http, socket).RunAsync();
     }
 
     /// <summary>
@@ -190,6 +211,11 @@ public static class GraphQLEndpoints
         if (request is null || string.IsNullOrWhiteSpace(request.Query))
         {
             await WriteErrorAsync(http, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, "The request has no query: send {\"query\": \"{ ... }\"}.");
+            return;
+        }
+        if (Live.GraphQLServerSentEvents.IsRequested(http.Request))
+        {
+            await Live.GraphQLServerSentEvents.RunAsync(http, request);
             return;
         }
         var executer = http.RequestServices.GetRequiredService<IDocumentExecuter<CxSchema>>();

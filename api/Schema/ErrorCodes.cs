@@ -19,4 +19,7 @@ public static class ErrorCodes
 
     /// <summary>contactStats: the time zone's UTC offset in the range is not a whole number of hours (e.g. Asia/Kolkata).</summary>
     public const string UnsupportedTimeZone = "UNSUPPORTED_TIME_ZONE";
+
+    public const string LiveSubscriptionLimit = "LIVE_SUBSCRIPTION_LIMIT";
+    public const string LiveSubscriberTooSlow = "LIVE_SUBSCRIBER_TOO_SLOW";
 }

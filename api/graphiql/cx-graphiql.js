@@ -1,7 +1,8 @@
 // Starts GraphiQL against this service's /graphql. Optional URL parameters:
 //   ?query=...&variables=...&operationName=...   prefill the editors
 //   &run=1                                       press GraphiQL's run button once the page is up
-// Queries go with this browser's session cookie (same origin): a 401 shows a link to /signin.
+// Queries go with this browser's session cookie (same origin): a 401 shows a link to /signin. Subscriptions go over a
+// WebSocket to the same /graphql (graphql-transport-ws, the bundled graphql-ws client); the upgrade carries the cookie.
 (function () {
   'use strict';
   var params = new URLSearchParams(window.location.search);
@@ -26,7 +27,16 @@
     });
   }
   var props = {
-    fetcher: GraphiQL.createFetcher({ url: '/graphql', fetch: signedInFetch }),
+    fetcher: GraphiQL.createFetcher({
+      url: '/graphql',
+      fetch: signedInFetch,
+      wsClient: graphqlWs.createClient({
+        url: (window.location.protocol === 'https:' ? 'wss://' : 'ws://') + window.location.host + '/graphql',
+        lazy: true,
+        retryAttempts: 0,
+        on: { closed: function (event) { if (event && event.code === 4401) showSignIn(); } }
+      })
+    }),
     defaultEditorToolsVisibility: true,
     defaultQuery: '# CxActors GraphQL: the e-mail (or a linked phone) of a customer\n' +
       '{\n  customer(id: "someone@example.com") {\n    id\n    name\n    contactsLast24h\n' +

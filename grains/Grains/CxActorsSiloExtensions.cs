@@ -56,6 +56,8 @@ public static class CxActorsSiloExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServerLimits>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaStartup>();
+        services.AddSingleton<Live.ContactFeedPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Live.ContactFeedPublisher>());
         services.AddSingleton<InteractionLog>();
         services.AddHostedService(sp => sp.GetRequiredService<InteractionLog>());
         services.AddSingleton<InteractionHistoryReader>();

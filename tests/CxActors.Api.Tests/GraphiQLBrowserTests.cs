@@ -20,7 +20,7 @@ public sealed partial class GraphiQLBrowserTests(ApiFixture api)
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
         Assert.DoesNotContain("http://", html);
         Assert.DoesNotContain("https://", html);
-        foreach (var asset in new[] { "graphiql.min.js", "graphiql.min.css", "react.production.min.js", "react-dom.production.min.js", "cx-graphiql.js" })
+        foreach (var asset in new[] { "graphiql.min.js", "graphiql.min.css", "react.production.min.js", "react-dom.production.min.js", "graphql-ws.min.js", "cx-graphiql.js" })
         {
             Assert.Contains($"/graphql/assets/{asset}", html);
             using var response = await api.Http.GetAsync($"/graphql/assets/{asset}");

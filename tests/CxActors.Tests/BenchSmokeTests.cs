@@ -24,6 +24,8 @@ public sealed class BenchSmokeTests
         "stats_query_ms", "stats_vs_sql",
         // Repeat contacts (part 3c), each beside a plain SQL computation of the same answer.
         "resolution_stats_ms", "resolution_stats_sql_ms", "repeat_callers_ms", "repeat_callers_sql_ms",
+        // The live feed (part 8).
+        "live_event_p99_ms", "ingest_ratio_with_subscribers",
     ];
 
     [Fact]

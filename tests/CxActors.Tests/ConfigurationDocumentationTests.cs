@@ -22,6 +22,7 @@ public sealed partial class ConfigurationDocumentationTests
         typeof(DatabaseOptions), typeof(SiloEndpointOptions), typeof(InteractionLogOptions), typeof(CustomerHistoryOptions),
         typeof(IngestApiOptions), typeof(GraphQLApiOptions), typeof(AccessOptions), typeof(CustomerHashOptions),
         typeof(CxActors.Privacy.RetentionOptions), typeof(TelemetryOptions), typeof(CxActors.Dashboard.OrleansDashboardOptions),
+        typeof(CxActors.Api.Live.LiveOptions),
     ];
 
     private static Dictionary<string, string> Documented()

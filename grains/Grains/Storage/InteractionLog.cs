@@ -24,14 +24,16 @@ public sealed class InteractionLog : BackgroundService
     private readonly StorageRetry _retry;
     private readonly LogWriterSession[] _sessions;
     private readonly CxMetrics _metrics;
+    private readonly Live.ContactFeedPublisher _feed;
 
     /// <summary>Most links one flush span carries (OpenTelemetry's default limit of links per span).</summary>
     private const int MaxFlushLinks = 128;
 
     public InteractionLog(IOptions<InteractionLogOptions> options, CxDataSources dataSources, ServerLimits limits,
-        CxMetrics metrics, ILogger<InteractionLog> logger, TimeProvider? clock = null)
+        CxMetrics metrics, Live.ContactFeedPublisher feed, ILogger<InteractionLog> logger, TimeProvider? clock = null)
     {
         _metrics = metrics;
+        _feed = feed;
         _options = options.Value;
         _logger = logger;
         _clock = clock ?? TimeProvider.System;
@@ -203,6 +205,8 @@ public sealed class InteractionLog : BackgroundService
             }
             if (conflicted.Count == 0)
             {
+                // Durable now: the live feed gets exactly what this commit stored, after it and without waiting.
+                _feed.Committed(CommittedInteractions(pending));
                 foreach (var append in pending)
                     append.Completion.TrySetResult();
                 return;
@@ -214,6 +218,18 @@ public sealed class InteractionLog : BackgroundService
                 pending.Remove(append);
             }
         }
+    }
+
+    private static Interaction[] CommittedInteractions(List<LogAppend> committed)
+    {
+        var interactions = new Interaction[committed.Sum(a => a.Rows.Count)];
+        var i = 0;
+        foreach (var append in committed)
+        {
+            foreach (var row in append.Rows)
+                interactions[i++] = row.Interaction;
+        }
+        return interactions;
     }
 
     private async Task MaintainAsync(LogMaintenance maintenance, LogWriterSession session)

@@ -1,0 +1,152 @@
+using CxActors.Api.Data;
+using CxActors.Api.Schema;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CxActors.Api.Live;
+
+/// <summary>
+/// This silo's <c>contactAdded</c> subscriptions. It listens to the live contact feed as one grain observer renewed
+/// in <see cref="IContactFeedDirectory"/>, so every silo's log writer sends it what it commits, and hands each
+/// committed interaction to the subscriptions whose filters match. Handing over never waits: what a subscriber
+/// cannot take at once is bounded by its connection's buffer (see <see cref="LiveSession"/>).
+/// </summary>
+public sealed class ContactFeedHub(IGrainFactory grains, IOptions<LiveOptions> options, ILogger<ContactFeedHub> logger)
+    : BackgroundService, IContactFeedListener
+{
+    private readonly Lock _gate = new();
+    private readonly LiveOptions _options = options.Value;
+    private Subscription[] _subscriptions = [];
+    private IContactFeedListener? _reference;
+
+    /// <summary>Subscriptions this silo holds now.</summary>
+    public int Count => Volatile.Read(ref _subscriptions).Length;
+
+    /// <summary>
+    /// The stream of contacts for one subscription, or an error with a code when a limit is reached. The limits
+    /// are counted once the stream is subscribed to (and released when that subscription is disposed).
+    /// </summary>
+    public IObservable<ContactEvent> Open(string? customerId, Channel? channel, LiveSession? session)
+    {
+        if (session is not null && session.Subscriptions >= session.MaxSubscriptions)
+            throw new ExecutionError($"This connection already holds {session.MaxSubscriptions} subscriptions, its limit; complete one first.")
+            { Code = ErrorCodes.LiveSubscriptionLimit };
+        if (Count >= _options.MaxSubscriptionsPerSilo)
+            throw new ExecutionError("This server holds as many subscriptions as it may; retry later or on another server.")
+            { Code = ErrorCodes.LiveSubscriptionLimit };
+        return new Stream(this, customerId is null ? null : CustomerIds.Normalize(customerId), channel, session);
+    }
+
+    public Task ContactsCommittedAsync(ContactBatch batch)
+    {
+        var subscriptions = Volatile.Read(ref _subscriptions);
+        if (subscriptions.Length == 0)
+            return Task.CompletedTask;
+        foreach (var interaction in batch.Interactions)
+        {
+            CustomerNode? customer = null;
+            foreach (var subscription in subscriptions)
+            {
+                if (!subscription.Matches(interaction))
+                    continue;
+                try
+                {
+                    // A node per subscriber: each resolves (and caches) its own profile, nothing shared across connections.
+                    customer = new CustomerNode(grains, interaction.CustomerId);
+                    subscription.Observer.OnNext(new ContactEvent(interaction, customer));
+                }
+                catch (Exception ex)
+                {
+                    logger.LogWarning(Database.RedactedException.Of(ex), "A live subscription failed to take a contact");
+                }
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var directory = grains.GetGrain<IContactFeedDirectory>(0);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // The reference names this object to every silo; the runtime holds it weakly, this field strongly.
+                _reference ??= grains.CreateObjectReference<IContactFeedListener>(this);
+                await directory.ListenAsync(_reference);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(Database.RedactedException.Of(ex), "Could not renew this silo's place in the live contact feed");
+            }
+            try
+            {
+                await Task.Delay(IContactFeedDirectory.Renewal, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_reference is null)
+            return;
+        try
+        {
+            await grains.GetGrain<IContactFeedDirectory>(0).LeaveAsync(_reference).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            // Forgotten by expiry instead.
+            logger.LogDebug(ex, "Could not leave the live contact feed");
+        }
+    }
+
+    private void Add(Subscription subscription)
+    {
+        lock (_gate)
+            _subscriptions = [.. _subscriptions, subscription];
+    }
+
+    private void Remove(Subscription subscription)
+    {
+        lock (_gate)
+            _subscriptions = [.. _subscriptions.Where(s => !ReferenceEquals(s, subscription))];
+    }
+
+    private sealed class Stream(ContactFeedHub hub, string? customerId, Channel? channel, LiveSession? session) : IObservable<ContactEvent>
+    {
+        public IDisposable Subscribe(IObserver<ContactEvent> observer)
+        {
+            var subscription = new Subscription(hub, customerId, channel, session, observer);
+            session?.Opened();
+            hub.Add(subscription);
+            return subscription;
+        }
+    }
+
+    private sealed class Subscription(ContactFeedHub hub, string? customerId, Channel? channel, LiveSession? session, IObserver<ContactEvent> observer)
+        : IDisposable
+    {
+        private int _disposed;
+
+        public IObserver<ContactEvent> Observer { get; } = observer;
+
+        public bool Matches(Interaction interaction) =>
+            (customerId is null || string.Equals(customerId, interaction.CustomerId, StringComparison.Ordinal))
+            && (channel is null || channel == interaction.Channel);
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+                return;
+            hub.Remove(this);
+            session?.Closed();
+        }
+    }
+}

@@ -1,0 +1,225 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using CxActors.Access;
+using static CxActors.Tests.Infrastructure.CanonicalBodies;
+
+namespace CxActors.Tests;
+
+/// <summary>
+/// <c>subscription { contactAdded }</c> on a two-silo cluster: a real graphql-ws client (node) and an SSE client
+/// subscribed on silo A see exactly the contacts committed through silo B that match their filters, nothing for
+/// re-deliveries; credentials, limits and the slow-subscriber disconnect.
+/// </summary>
+public sealed class LiveSubscriptionTests
+{
+    private const string Selection = "interaction { id channel startedAt sourceId } customer { id }";
+
+    private static readonly DateTime T0 = new(2024, 6, 1, 9, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>(customer as sent, channel, minutes after T0, source id)</summary>
+    private static readonly (string Customer, string Channel, int Minute, string Id)[] Contacts =
+    [
+        ("Ana@Example.com", "PHONE", 0, "a1"),
+        ("ana@example.com", "WHATSAPP", 1, "a2"),
+        ("bob@example.com", "CHAT", 2, "b1"),
+        ("bob@example.com", "EMAIL", 3, "b2"),
+        ("carol@example.com", "WHATSAPP", 4, "c1"),
+    ];
+
+    private static readonly Dictionary<string, string> Unthrottled = new() { ["Auth:RateLimits:Ingest:PermitsPerSecond"] = "0" };
+
+    [Fact]
+    public async Task Subscribers_on_one_silo_see_exactly_the_matching_contacts_committed_through_another()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var readKey = await SiloProcess.ProvisionKeyAsync(db.ConnectionString, [Scopes.Read]);
+        await using var a = await SiloProcess.StartAsync(db.ConnectionString, new Dictionary<string, string>(Unthrottled)
+        {
+            ["Live:MaxSubscriptionsPerConnection"] = "2",
+            ["Live:SubscriberBufferMessages"] = "20",
+        });
+        await using var b = await SiloProcess.StartAsync(db.ConnectionString, new Dictionary<string, string>(Unthrottled)
+        {
+            ["Live:MaxSubscriptionsPerSilo"] = "1",
+        });
+        var wsA = "ws" + a.Url["http".Length..] + "/graphql";
+
+        // Credentials in connection_init; the third subscription is over the connection's limit of 2.
+        await using var first = await LiveClient.StartAsync(new
+        {
+            url = wsA,
+            connectionParams = new Dictionary<string, string> { ["Authorization"] = "Bearer " + readKey },
+            subscriptions = new[]
+            {
+                new { id = "all", query = $"subscription {{ contactAdded {{ {Selection} }} }}" },
+                new { id = "ana", query = $"subscription {{ contactAdded(customer: \"  ANA@example.com \") {{ {Selection} }} }}" },
+                new { id = "over", query = $"subscription {{ contactAdded(channel: EMAIL) {{ {Selection} }} }}" },
+            },
+        });
+        // Credentials on the upgrade request.
+        await using var second = await LiveClient.StartAsync(new
+        {
+            url = wsA,
+            headers = new Dictionary<string, string> { ["Authorization"] = "Bearer " + readKey },
+            subscriptions = new[] { new { id = "whatsapp", query = $"subscription {{ contactAdded(channel: WHATSAPP) {{ {Selection} }} }}" } },
+        });
+        await first.WaitForAsync(l => l["connected"] is not null);
+        await second.WaitForAsync(l => l["connected"] is not null);
+        var over = await first.WaitForAsync(l => (string?)l["sub"] == "over" && l["error"] is not null);
+        Assert.Equal("LIVE_SUBSCRIPTION_LIMIT", (string?)over["error"]![0]!["extensions"]!["code"]);
+
+        using var sseClient = a.CreateClient(authenticated: false, timeout: Timeout.InfiniteTimeSpan);
+        using var sse = await OpenSseAsync(sseClient, readKey, $"subscription {{ contactAdded(customer: \"bob@example.com\", channel: CHAT) {{ {Selection} }} }}");
+        Assert.Equal(HttpStatusCode.OK, sse.StatusCode);
+        Assert.Equal("text/event-stream", sse.Content.Headers.ContentType!.MediaType);
+        var sseEvents = ReadSseAsync(await sse.Content.ReadAsStreamAsync());
+
+        // The subscriptions are registered once their subscribe messages are handled; B learned of A's listener at start.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var records = Contacts.Select(c => Record(c.Customer, c.Channel, T0.AddMinutes(c.Minute), c.Id)).ToArray();
+        var (status, answer) = await PostAsync(b.Http, records);
+        Assert.Equal(200, status);
+        Assert.Equal(5, answer.Accepted);
+
+        // Re-deliveries through both silos store nothing and so send nothing; then one more new contact through B.
+        foreach (var silo in new[] { a, b })
+        {
+            var (again, redelivered) = await PostAsync(silo.Http, records);
+            Assert.Equal(200, again);
+            Assert.Equal((0, 5), (redelivered.Accepted, redelivered.Duplicates));
+        }
+        var marker = ("dave@example.com", "EMAIL", 5, "d1");
+        Assert.Equal(200, (await PostAsync(b.Http, [Record(marker.Item1, marker.Item2, T0.AddMinutes(marker.Item3), marker.Item4)])).Status);
+
+        var all = Contacts.Append(marker).ToArray();
+        await first.WaitForAsync(l => (string?)l["sub"] == "all" && (string?)l["next"]?["data"]?["contactAdded"]?["interaction"]?["sourceId"] == "d1");
+        await first.SeenAsync(TimeSpan.FromSeconds(1));
+        AssertEvents(all, first.Nexts("all"));
+        AssertEvents(all.Where(c => c.Item1.Equals("ana@example.com", StringComparison.OrdinalIgnoreCase)), first.Nexts("ana"));
+        await second.WaitForAsync(l => (string?)l["next"]?["data"]?["contactAdded"]?["interaction"]?["sourceId"] == "c1");
+        AssertEvents(all.Where(c => c.Item2 == "WHATSAPP"), (await second.SeenAsync(TimeSpan.FromSeconds(1))).Where(l => l["next"] is not null).Select(l => l["next"]!).ToList());
+        var sseFirst = await sseEvents.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("next", sseFirst.Event);
+        AssertEvents(all.Where(c => c.Item1 == "bob@example.com" && c.Item2 == "CHAT"), [JsonNode.Parse(sseFirst.Data)!]);
+
+        // Silo B holds one subscription at most: the second SSE request there gets the limit error and the stream ends.
+        using var bClient = b.CreateClient(authenticated: false, timeout: Timeout.InfiniteTimeSpan);
+        using var heldOnB = await OpenSseAsync(bClient, readKey, $"subscription {{ contactAdded {{ {Selection} }} }}");
+        Assert.Equal(HttpStatusCode.OK, heldOnB.StatusCode);
+        await Task.Delay(500);
+        using var refused = await OpenSseAsync(bClient, readKey, $"subscription {{ contactAdded {{ {Selection} }} }}");
+        var refusedBody = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("event: next\ndata: {\"errors\":[{", refusedBody, StringComparison.Ordinal);
+        Assert.Contains("\"code\":\"LIVE_SUBSCRIPTION_LIMIT\"", refusedBody, StringComparison.Ordinal);
+        Assert.EndsWith("event: complete\ndata: \n\n", refusedBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connections_without_the_read_scope_are_refused_and_a_slow_subscriber_is_disconnected_with_its_reason()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var readKey = await SiloProcess.ProvisionKeyAsync(db.ConnectionString, [Scopes.Read]);
+        var ingestKey = await SiloProcess.ProvisionKeyAsync(db.ConnectionString, [Scopes.Ingest]);
+        await using var a = await SiloProcess.StartAsync(db.ConnectionString, new Dictionary<string, string>(Unthrottled)
+        {
+            ["Live:SubscriberBufferMessages"] = "20",
+        });
+        var ws = "ws" + a.Url["http".Length..] + "/graphql";
+        var query = $"subscription {{ contactAdded {{ {Selection} }} }}";
+
+        await using (var anonymous = await LiveClient.StartAsync(new { url = ws, subscriptions = new[] { new { id = "s", query } } }))
+        {
+            var closed = await anonymous.WaitForAsync(l => l["closed"] is not null);
+            Assert.Equal((4401, "Unauthorized"), ((int)closed["closed"]!, (string?)closed["reason"]));
+        }
+        await using (var wrongScope = await LiveClient.StartAsync(new
+        {
+            url = ws,
+            connectionParams = new Dictionary<string, string> { ["Authorization"] = "Bearer " + ingestKey },
+            subscriptions = new[] { new { id = "s", query } },
+        }))
+        {
+            var closed = await wrongScope.WaitForAsync(l => l["closed"] is not null);
+            Assert.Equal(4403, (int)closed["closed"]!);
+        }
+        using var http = a.CreateClient(authenticated: false);
+        using (var noKey = await OpenSseAsync(http, null, query))
+            Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
+        using (var ingestOnly = await OpenSseAsync(http, ingestKey, query))
+            Assert.Equal(HttpStatusCode.Forbidden, ingestOnly.StatusCode);
+
+        // A subscriber that stops reading (its socket paused) while 1,000 contacts of ~8 KB each are committed: once the
+        // TCP buffers are full its messages pile up on the server past the 20 allowed, and it is disconnected.
+        var padded = "subscription { contactAdded { " + string.Join(' ', Enumerable.Range(0, 80).Select(i => $"f{i}: interaction {{ id startedAt }}")) + " } }";
+        await using var slow = await LiveClient.StartAsync(new
+        {
+            url = ws,
+            pause = true,
+            connectionParams = new Dictionary<string, string> { ["Authorization"] = "Bearer " + readKey },
+            subscriptions = new[] { new { id = "slow", query = padded } },
+        });
+        await slow.WaitForAsync(l => l["connected"] is not null);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        const int burstSize = 1_000;
+        var burst = Enumerable.Range(0, burstSize).Select(i => Record($"burst{i % 7}@example.com", "CHAT", T0.AddSeconds(i), $"burst-{i}")).ToArray();
+        var (status, answer) = await PostAsync(a.Http, burst);
+        Assert.Equal((200, burstSize), (status, answer.Accepted));
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await slow.SendAsync("resume");
+        var closedSlow = await slow.WaitForAsync(l => l["closed"] is not null, TimeSpan.FromSeconds(60));
+        Assert.Equal(1008, (int)closedSlow["closed"]!);
+        Assert.Equal("Subscriber too slow: more than 20 messages waiting", (string?)closedSlow["reason"]);
+        Assert.InRange(slow.Nexts("slow").Count, 0, burstSize - 1);
+    }
+
+    private static void AssertEvents(IEnumerable<(string Customer, string Channel, int Minute, string Id)> expected, List<JsonNode> nexts)
+    {
+        var want = expected.Select(c =>
+        {
+            var customer = CustomerIds.Normalize(c.Customer);
+            var channel = Enum.Parse<Channel>(c.Channel, ignoreCase: true);
+            var startedAt = T0.AddMinutes(c.Minute);
+            return $"{InteractionIdentity.Compute(customer, channel, startedAt, c.Id)}|{c.Channel}|{startedAt:O}|{c.Id}|{customer}";
+        }).Order(StringComparer.Ordinal).ToList();
+        var got = nexts.Select(n =>
+        {
+            Assert.Null(n["errors"]);
+            var e = n["data"]!["contactAdded"]!;
+            var i = e["interaction"]!;
+            var startedAt = DateTime.Parse((string)i["startedAt"]!, null, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
+            return $"{(string?)i["id"]}|{(string?)i["channel"]}|{startedAt:O}|{(string?)i["sourceId"]}|{(string?)e["customer"]!["id"]}";
+        }).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(want, got);
+    }
+
+    private static async Task<HttpResponseMessage> OpenSseAsync(HttpClient http, string? key, string query)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
+        {
+            Content = new StringContent(new JsonObject { ["query"] = query }.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (key is not null)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    }
+
+    /// <summary>The first SSE event of the stream (event name and data).</summary>
+    private static async Task<(string Event, string Data)> ReadSseAsync(Stream stream)
+    {
+        using var reader = new StreamReader(stream);
+        string? name = null, data = null;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+                name = line["event: ".Length..];
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+                data = line["data: ".Length..];
+            else if (line.Length == 0 && name is not null)
+                return (name, data ?? "");
+        }
+        throw new InvalidOperationException("The stream ended without an event.");
+    }
+}
