@@ -13,6 +13,7 @@ public static class Cursors
     private const byte InteractionTag = (byte)'i';
     private const byte CountTag = (byte)'c';
     private const byte CustomerTag = (byte)'u';
+    private const byte PhoneConflictTag = (byte)'p';
     private const int MaxKeyBytes = 1024;
 
     /// <summary>An interaction's (startedAt, id): the order of <see cref="ICustomerGrain.GetInteractionsAsync"/>.</summary>
@@ -71,6 +72,26 @@ public static class Cursors
 
     public static string? ParseCustomer(string? cursor) =>
         cursor is null ? null : Utf8(Decode(cursor, CustomerTag, minLength: 2).AsSpan(1));
+
+    /// <summary>A phone link conflict's id, for phoneConflicts in the order they were recorded.</summary>
+    public static string PhoneConflict(long conflictId)
+    {
+        var bytes = new byte[9];
+        bytes[0] = PhoneConflictTag;
+        BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(1), conflictId);
+        return Base64Url.EncodeToString(bytes);
+    }
+
+    public static long? ParsePhoneConflict(string? cursor)
+    {
+        if (cursor is null)
+            return null;
+        var bytes = Decode(cursor, PhoneConflictTag, minLength: 9);
+        var id = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(1));
+        if (bytes.Length != 9 || id < 1)
+            throw Invalid();
+        return id;
+    }
 
     private static byte[] Decode(string cursor, byte tag, int minLength)
     {
