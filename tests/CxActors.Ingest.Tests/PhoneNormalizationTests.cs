@@ -43,7 +43,8 @@ public sealed class PhoneNormalizationTests
     [InlineData("71 99999-0000 ramal 12", "only digits, spaces, a leading '+' and - ( ) . / are allowed")]
     [InlineData("71+999990000", "'+' only at the start")]
     [InlineData("()--", "no digits")]
-    [InlineData("+1 650 253 000", "not a valid number")] // US: a possible length elsewhere is not enough abroad
+    [InlineData("+1 650 253 000", "too short")]
+    [InlineData("+1 123 456 7890", "not a valid number")] // a possible length abroad is not enough: no US area code starts with 1
     [InlineData("+44 20 7946 095", "not a valid number")]
     public void An_invalid_number_is_refused_with_its_problem(string raw, string problem)
     {
