@@ -31,19 +31,6 @@ internal static class Fields
         return t.Length == 0 ? null : t;
     }
 
-    /// <summary>The digits of a phone number, or null when there are none.</summary>
-    public static string? Digits(ReadOnlySpan<char> s)
-    {
-        Span<char> digits = s.Length <= 256 ? stackalloc char[s.Length] : new char[s.Length];
-        var n = 0;
-        foreach (var c in s)
-        {
-            if (char.IsAsciiDigit(c))
-                digits[n++] = c;
-        }
-        return n == 0 ? null : new string(digits[..n]);
-    }
-
     /// <summary><c>H:MM:SS</c>: any number of hour digits (a handle time may exceed 24 h), minutes and seconds 00-59.</summary>
     public static bool TryParseDuration(ReadOnlySpan<char> s, out int seconds)
     {

@@ -17,7 +17,7 @@ public static class IngestAdapters
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(options);
-        var ctx = new RecordContext(TimeZoneInfo.FindSystemTimeZoneById(options.SourceTimeZone), options.Clock);
+        var ctx = new RecordContext(TimeZoneInfo.FindSystemTimeZoneById(options.SourceTimeZone), options.Clock, options.PhoneRegion);
         return format switch
         {
             IngestFormat.Canonical => ReadJsonAsync(body, new CanonicalAdapter(), ctx, options.KeepAllRawText, ct),

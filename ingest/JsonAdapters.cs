@@ -171,7 +171,7 @@ internal abstract class JsonAdapter
         }
     }
 
-    /// <summary>A phone as a string (digits kept) or a whole JSON number (7199999999); null when absent.</summary>
+    /// <summary>A phone as a string or a whole JSON number (7199999999), in E.164; null when absent.</summary>
     protected string? PhoneNumber(int i, RecordContext ctx)
     {
         var e = _slots[i];
@@ -183,7 +183,7 @@ internal abstract class JsonAdapter
             ctx.Fail(Props[i], $"{Echo.Bare(raw)} is not a phone number");
             return null;
         }
-        return raw;
+        return ctx.Phone(Props[i], raw);
     }
 
     /// <summary>An integral number (7 or 7.0); a numeric string too when <paramref name="allowString"/>.</summary>

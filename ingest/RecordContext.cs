@@ -11,7 +11,7 @@ internal sealed record FieldNames(string Start, string End, string Score);
 /// current record. Problems are collected (not thrown) because rejections are routine in messy exports and
 /// exceptions would dominate the cost of a bad file.
 /// </summary>
-internal sealed class RecordContext(TimeZoneInfo zone, TimeProvider clock)
+internal sealed class RecordContext(TimeZoneInfo zone, TimeProvider clock, string phoneRegion = "BR")
 {
     private static readonly TimeSpan FutureTolerance = TimeSpan.FromHours(1);
     private readonly StringBuilder _problems = new();
@@ -51,16 +51,16 @@ internal sealed class RecordContext(TimeZoneInfo zone, TimeProvider clock)
         return null;
     }
 
-    /// <summary>Digits only; null when empty; a failure when present without a single digit.</summary>
+    /// <summary>E.164 (<see cref="Phones"/>); null when empty; a failure when present but not a valid number.</summary>
     public string? Phone(string field, ReadOnlySpan<char> raw)
     {
         var s = raw.Trim();
         if (s.IsEmpty)
             return null;
-        var digits = Fields.Digits(s);
-        if (digits is null)
-            Fail(field, $"{Echo.Quote(s)} is not a phone number");
-        return digits;
+        if (Phones.TryNormalize(s, phoneRegion, out var e164, out var problem))
+            return e164;
+        Fail(field, $"{Echo.Quote(s)} is not a valid phone number ({problem})");
+        return null;
     }
 
     /// <summary><c>H:MM:SS</c> in seconds; null when empty.</summary>

@@ -17,7 +17,7 @@ public sealed class CustomerLoader(CxGraphServices services)
     /// <summary>The customer with this e-mail (already trimmed and lower-cased), or null when unknown.</summary>
     public IDataLoaderResult<CustomerNode?> ByEmail(string email) => Enqueue(email);
 
-    /// <summary>The customer this phone (digits only) is linked to, or null when none is.</summary>
+    /// <summary>The customer this phone (E.164) is linked to, or null when none is.</summary>
     public IDataLoaderResult<CustomerNode?> ByPhone(string digits) => Enqueue("#" + digits);
 
     private Pending Enqueue(string key)

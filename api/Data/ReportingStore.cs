@@ -244,7 +244,39 @@ public sealed class ReportingStore(CxDataSources dataSources, FleetQueryGate fle
         return rows;
     }
 
-    /// <summary>The customers these phone numbers (digits only) are linked to, in one round trip.</summary>
+    /// <summary>Phone link conflicts in the order they were recorded, strictly after <paramref name="afterId"/>: the primary key.</summary>
+    public async Task<List<PhoneConflict>> PhoneConflictsAsync(long? afterId, int limit, CancellationToken cancellationToken)
+    {
+        using var slot = await fleetGate.EnterAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new MySqlCommand(
+            "SELECT conflict_id, phone, linked_customer_id, other_customer_id, source_channel, source_interaction_id, source_started_at, detected_at " +
+            "FROM phone_link_conflicts" + (afterId is null ? "" : " WHERE conflict_id > @after") + " ORDER BY conflict_id LIMIT @limit",
+            connection);
+        if (afterId is not null)
+            command.Parameters.AddWithValue("@after", afterId);
+        command.Parameters.AddWithValue("@limit", limit);
+        var rows = new List<PhoneConflict>(Math.Min(limit, 128));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new PhoneConflict(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) || !Channels.TryParse(reader.GetString(4), out var channel) ? null : channel, reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : DateTime.SpecifyKind(reader.GetDateTime(6), DateTimeKind.Utc),
+                DateTime.SpecifyKind(reader.GetDateTime(7), DateTimeKind.Utc)));
+        }
+        return rows;
+    }
+
+    public async Task<int> CountPhoneConflictsAsync(CancellationToken cancellationToken)
+    {
+        using var slot = await fleetGate.EnterAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new MySqlCommand("SELECT COUNT(*) FROM phone_link_conflicts", connection);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));
+    }
+
+    /// <summary>The customers these phone numbers (E.164) are linked to, in one round trip.</summary>
     public async Task<Dictionary<string, string>> CustomersByPhoneAsync(IReadOnlyList<string> phones, CancellationToken cancellationToken)
     {
         if (phones.Count == 0)

@@ -3,7 +3,7 @@ using System.Text;
 namespace CxActors.Privacy;
 
 /// <summary>What an erasure removed, for the answer and the audit.</summary>
-public sealed record EraseCounts(int Interactions, int CustomerRows, int Snapshots, int Phones, int Rejections, DateTime ErasedAt);
+public sealed record EraseCounts(int Interactions, int CustomerRows, int Snapshots, int Phones, int Rejections, DateTime ErasedAt, int PhoneConflicts);
 
 /// <summary>
 /// LGPD erasure. Order matters, and each step is safe to run again:
@@ -13,7 +13,8 @@ public sealed record EraseCounts(int Interactions, int CustomerRows, int Snapsho
 ///    under a share lock, so the phone links such a chunk makes are committed before step 3 deletes them;
 /// 2. the customer's grain erases the log rows, the customers row and its snapshot through its own log writer loop,
 ///    after its in-flight appends, and deactivates;
-/// 3. the phone links and the stored rejections that name the customer are deleted.
+/// 3. the phone links, the phone link conflicts that name the customer (on either side) and the stored rejections that
+///    name the customer are deleted.
 /// </summary>
 public sealed class CustomerEraser(CxDataSources dataSources, CustomerHasher hasher, IGrainFactory grains, TimeProvider clock)
 {
@@ -45,10 +46,15 @@ public sealed class CustomerEraser(CxDataSources dataSources, CustomerHasher has
             phones.Parameters.AddWithValue("@customer", subject.CustomerId);
             var phoneRows = await phones.ExecuteNonQueryAsync(cancellationToken);
 
+            await using var conflicts = new MySqlCommand(
+                "DELETE FROM phone_link_conflicts WHERE linked_customer_id = @customer OR other_customer_id = @customer", connection);
+            conflicts.Parameters.AddWithValue("@customer", subject.CustomerId);
+            var conflictRows = await conflicts.ExecuteNonQueryAsync(cancellationToken);
+
             await using var rejections = new MySqlCommand { Connection = connection };
             rejections.CommandText = RejectionMatch.AppendWhere(new StringBuilder("DELETE FROM ingest_rejections WHERE "), rejections.Parameters, subject).ToString();
             var rejectionRows = await rejections.ExecuteNonQueryAsync(cancellationToken);
-            return new EraseCounts(grain.Interactions, grain.CustomerRows, grain.Snapshots, phoneRows, rejectionRows, erasedAt);
+            return new EraseCounts(grain.Interactions, grain.CustomerRows, grain.Snapshots, phoneRows, rejectionRows, erasedAt, conflictRows);
         }
     }
 

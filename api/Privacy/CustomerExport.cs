@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace CxActors.Privacy;
 
 /// <summary>What an export wrote, for the audit.</summary>
-public sealed record ExportCounts(int Profile, int Interactions, int Phones, int Rejections, int Snapshots);
+public sealed record ExportCounts(int Profile, int Interactions, int Phones, int Rejections, int Snapshots, int PhoneConflicts);
 
 /// <summary>
 /// LGPD access and portability: everything held on one customer as one JSON document, written with a
@@ -37,9 +37,13 @@ public sealed class CustomerExport(CxDataSources dataSources, TimeProvider clock
             json.WriteStartObject();
             json.WriteString("phone", link.Phone);
             json.WriteString("linkedAt", link.LinkedAt);
+            WriteSource(json, link.Channel, link.InteractionId, link.StartedAt);
             json.WriteEndObject();
         }
         json.WriteEndArray();
+
+        json.WritePropertyName("phoneConflicts");
+        var conflicts = await WriteConflictsAsync(connection, json, subject, cancellationToken);
 
         json.WritePropertyName("interactions");
         var interactions = await WriteRowsAsync(connection, json, body, single: false,
@@ -58,11 +62,51 @@ public sealed class CustomerExport(CxDataSources dataSources, TimeProvider clock
         json.WriteNumber("interactions", interactions);
         json.WriteNumber("phones", subject.Phones.Count);
         json.WriteNumber("rejections", rejections);
+        json.WriteNumber("phoneConflicts", conflicts);
         json.WriteEndObject();
         json.WriteEndObject();
         await json.FlushAsync(cancellationToken);
         await body.FlushAsync(cancellationToken);
-        return new ExportCounts(profile, interactions, subject.Phones.Count, rejections, snapshots);
+        return new ExportCounts(profile, interactions, subject.Phones.Count, rejections, snapshots, conflicts);
+    }
+
+    /// <summary>
+    /// The phone link conflicts naming the customer, with its side (<c>linked</c>: the number is linked to it;
+    /// <c>other</c>: its record showed the number already linked to someone else). The other party's id is left out:
+    /// it is another data subject's e-mail.
+    /// </summary>
+    private static async Task<int> WriteConflictsAsync(MySqlConnection connection, Utf8JsonWriter json, PrivacySubject subject, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(
+            "SELECT phone, linked_customer_id = @customer, source_channel, source_interaction_id, source_started_at, detected_at " +
+            "FROM phone_link_conflicts WHERE linked_customer_id = @customer OR other_customer_id = @customer ORDER BY conflict_id", connection);
+        command.Parameters.AddWithValue("@customer", subject.CustomerId);
+        var count = 0;
+        json.WriteStartArray();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            count++;
+            json.WriteStartObject();
+            json.WriteString("phone", reader.GetString(0));
+            json.WriteString("side", Convert.ToInt64(reader.GetValue(1)) == 1 ? "linked" : "other");
+            WriteSource(json, reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : DateTime.SpecifyKind(reader.GetDateTime(4), DateTimeKind.Utc));
+            json.WriteString("detectedAt", DateTime.SpecifyKind(reader.GetDateTime(5), DateTimeKind.Utc));
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        return count;
+    }
+
+    private static void WriteSource(Utf8JsonWriter json, string? channel, string? interactionId, DateTime? startedAt)
+    {
+        json.WriteString("channel", channel);
+        json.WriteString("interactionId", interactionId);
+        if (startedAt is { } at)
+            json.WriteString("startedAt", at);
+        else
+            json.WriteNull("startedAt");
     }
 
     private static async Task<int> WriteRejectionsAsync(MySqlConnection connection, Utf8JsonWriter json, PipeWriter body, PrivacySubject subject, CancellationToken cancellationToken)

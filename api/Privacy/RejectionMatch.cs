@@ -1,4 +1,5 @@
 using System.Text;
+using CxActors.Ingest;
 
 namespace CxActors.Privacy;
 
@@ -15,7 +16,9 @@ internal static class RejectionMatch
     public static StringBuilder AppendWhere(StringBuilder sql, MySqlParameterCollection parameters, PrivacySubject subject)
     {
         var needles = new List<string> { subject.CustomerId };
-        needles.AddRange(subject.Phones.Select(p => p.Phone));
+        // A raw record writes a number as its source did (71999990000, 5571999990000, +55 71 ...): its national digits
+        // are in the first two; links made before E.164 are kept as stored.
+        needles.AddRange(subject.Phones.Select(p => Phones.NationalDigits(p.Phone) ?? p.Phone).Distinct(StringComparer.Ordinal));
         sql.Append('(');
         for (var i = 0; i < needles.Count; i++)
         {

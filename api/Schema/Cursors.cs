@@ -26,6 +26,7 @@ public sealed class Cursors
     private static readonly byte[] InteractionKind = "cx.cursor.v1:interaction"u8.ToArray();
     private static readonly byte[] CountKind = "cx.cursor.v1:contact-count"u8.ToArray();
     private static readonly byte[] CustomerKind = "cx.cursor.v1:customer"u8.ToArray();
+    private static readonly byte[] PhoneConflictKind = "cx.cursor.v1:phone-conflict"u8.ToArray();
 
     private readonly byte[] _key;
 
@@ -89,6 +90,25 @@ public sealed class Cursors
             return null;
         var bytes = Open(cursor, CustomerKind);
         return bytes.Length == 0 ? throw Invalid() : Utf8(bytes);
+    }
+
+    /// <summary>A phone link conflict's id, for phoneConflicts in the order they were recorded.</summary>
+    public string PhoneConflict(long conflictId)
+    {
+        var bytes = new byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(bytes, conflictId);
+        return Seal(bytes, PhoneConflictKind);
+    }
+
+    public long? ParsePhoneConflict(string? cursor)
+    {
+        if (cursor is null)
+            return null;
+        var bytes = Open(cursor, PhoneConflictKind);
+        if (bytes.Length != 8)
+            throw Invalid();
+        var id = BinaryPrimitives.ReadInt64BigEndian(bytes);
+        return id < 1 ? throw Invalid() : id;
     }
 
     private string Seal(byte[] plaintext, byte[] kind)

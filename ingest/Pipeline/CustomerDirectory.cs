@@ -15,8 +15,11 @@ public sealed class CustomerDirectory(CxDataSources dataSources, CustomerHasher 
 {
     private const int LinksPerStatement = 1000;
 
-    /// <summary>A chunk's resolution: each record's customer id (null when it has none) and whether it is an erased customer's.</summary>
-    public sealed record Resolution(string?[] Customers, bool[] Erased);
+    /// <summary>
+    /// A chunk's resolution: each record's customer id (null when it has none), whether it is an erased customer's, and
+    /// the reason a record is refused by its phone (a phone-only record whose number is in a link conflict), else null.
+    /// </summary>
+    public sealed record Resolution(string?[] Customers, bool[] Erased, string?[] Refusals);
 
     /// <summary>
     /// The customer id of each record (null when it has none), in order: a phone-only record belongs to the
@@ -50,8 +53,9 @@ public sealed class CustomerDirectory(CxDataSources dataSources, CustomerHasher 
         // chunk still rides out a short MySQL outage on active grains and fails within its deadline on a hung one.
         // Phones need this check: an erased customer's phone must not be linked again, and a phone-only record finds
         // its erased customer only through the phone's tombstone.
+        var refusals = new string?[records.Count];
         if (!touchesPhones)
-            return new Resolution(resolved, erased);
+            return new Resolution(resolved, erased, refusals);
         Array.Clear(resolved);
 
         await using var connection = await dataSources.Reads.OpenConnectionAsync(cancellationToken);
@@ -63,7 +67,7 @@ public sealed class CustomerDirectory(CxDataSources dataSources, CustomerHasher 
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
             var tombstones = await Tombstones.ReadAsync(connection, transaction, subjects.Values.ToList(), lockForShare: true, cancellationToken);
 
-            var newLinks = new Dictionary<string, string>(StringComparer.Ordinal);
+            var withPhone = new List<int>();
             var unresolved = new List<int>();
             var phoneOnly = new bool[records.Count];
             for (var i = 0; i < records.Count; i++)
@@ -80,8 +84,8 @@ public sealed class CustomerDirectory(CxDataSources dataSources, CustomerHasher 
                 if (draft.Email is { } email)
                 {
                     resolved[i] = email;
-                    if (draft.Phone is { } phone)
-                        newLinks.TryAdd(phone, email);
+                    if (draft.Phone is not null)
+                        withPhone.Add(i);
                 }
                 else if (draft.Phone is not null)
                 {
@@ -89,49 +93,91 @@ public sealed class CustomerDirectory(CxDataSources dataSources, CustomerHasher 
                     phoneOnly[i] = true;
                 }
             }
-            if (newLinks.Count == 0 && unresolved.Count == 0)
+            if (withPhone.Count == 0 && unresolved.Count == 0)
             {
                 await transaction.CommitAsync(cancellationToken);
-                return new Resolution(resolved, erased);
+                return new Resolution(resolved, erased, refusals);
             }
 
-            var phones = unresolved.Select(i => records[i].Draft!.Phone!).Concat(newLinks.Keys).Distinct(StringComparer.Ordinal).ToList();
+            var phones = unresolved.Concat(withPhone).Select(i => records[i].Draft!.Phone!).Distinct(StringComparer.Ordinal).ToList();
             var known = await PhoneLinks.ReadAsync(connection, phones, cancellationToken, transaction);
+            var conflicted = await PhoneLinks.ReadConflictedAsync(connection, phones, cancellationToken, transaction);
 
-            // Walk in body order so that only earlier records' links count for a phone-only record.
+            // Links and conflicts the chunk's e-mail records make, in body order: the first link of a number wins; a later
+            // record with another e-mail shows a conflict (recorded once per number and customer, never re-linked).
             var links = new Dictionary<string, string>(known, StringComparer.Ordinal);
-            for (var i = 0; i < records.Count; i++)
+            var linkedBy = new Dictionary<string, int>(StringComparer.Ordinal);
+            var toLink = new List<(string Phone, int Record)>();
+            var conflicts = new Dictionary<(string Phone, string Other), (string Linked, int Record)>();
+            foreach (var i in withPhone)
             {
-                if (erased[i] || records[i].Draft is not { } draft || draft.Phone is not { } phone)
-                    continue;
-                if (resolved[i] is { } customer)
-                    links.TryAdd(phone, customer);
-                else if (phoneOnly[i] && links.TryGetValue(phone, out var linked))
-                    resolved[i] = linked;
+                var draft = records[i].Draft!;
+                var phone = draft.Phone!;
+                if (!links.TryGetValue(phone, out var linked))
+                {
+                    links[phone] = resolved[i]!;
+                    linkedBy[phone] = i;
+                    toLink.Add((phone, i));
+                }
+                else if (!string.Equals(linked, resolved[i], StringComparison.Ordinal))
+                {
+                    conflicts.TryAdd((phone, resolved[i]!), (linked, i));
+                    conflicted.Add(phone);
+                }
+            }
+            // A phone-only record belongs to the customer its number was linked to by an earlier record (of an earlier
+            // body, or earlier in this one), unless the number is in conflict: then it is refused, attributed to nobody.
+            foreach (var i in unresolved)
+            {
+                var phone = records[i].Draft!.Phone!;
+                if (conflicted.Contains(phone))
+                    refusals[i] = $"phone '{phone}' is in a phone link conflict (records with different e-mails carry it); not attributed to any customer";
+                else if (known.TryGetValue(phone, out var customer) || (linkedBy.TryGetValue(phone, out var by) && by < i && links.TryGetValue(phone, out customer)))
+                    resolved[i] = customer;
             }
 
-            var toLink = newLinks.Where(l => !known.ContainsKey(l.Key)).OrderBy(l => l.Key, StringComparer.Ordinal).ToList();
             var now = clock.GetUtcNow().UtcDateTime;
-            foreach (var chunk in toLink.Chunk(LinksPerStatement))
+            foreach (var chunk in toLink.OrderBy(l => l.Phone, StringComparer.Ordinal).Chunk(LinksPerStatement))
             {
                 await using var insert = new MySqlCommand { Connection = connection, Transaction = transaction };
-                var sql = SqlInList.AppendTuples(new StringBuilder("INSERT IGNORE INTO customer_phones (phone, customer_id, linked_at) VALUES "), chunk.Length, 3);
-                foreach (var (phone, customer) in chunk)
+                var sql = SqlInList.AppendTuples(new StringBuilder(
+                    "INSERT IGNORE INTO customer_phones (phone, customer_id, linked_at, source_channel, source_interaction_id, source_started_at) VALUES "), chunk.Length, 6);
+                foreach (var (phone, record) in chunk)
                 {
-                    insert.Parameters.Add(new MySqlParameter { Value = phone });
-                    insert.Parameters.Add(new MySqlParameter { Value = customer });
-                    insert.Parameters.Add(new MySqlParameter { Value = now });
+                    var draft = records[record].Draft!;
+                    var customer = resolved[record]!;
+                    Add(insert, phone, customer, now, draft.Channel.ToCode(), InteractionIdentity.Compute(customer, draft.Channel, draft.StartedAt, draft.SourceId), draft.StartedAt);
+                }
+                insert.CommandText = sql.ToString();
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+            foreach (var chunk in conflicts.OrderBy(c => c.Key.Phone, StringComparer.Ordinal).ThenBy(c => c.Key.Other, StringComparer.Ordinal).Chunk(LinksPerStatement))
+            {
+                await using var insert = new MySqlCommand { Connection = connection, Transaction = transaction };
+                var sql = SqlInList.AppendTuples(new StringBuilder(
+                    "INSERT IGNORE INTO phone_link_conflicts (phone, linked_customer_id, other_customer_id, source_channel, source_interaction_id, source_started_at, detected_at) VALUES "),
+                    chunk.Length, 7);
+                foreach (var ((phone, other), (linked, record)) in chunk)
+                {
+                    var draft = records[record].Draft!;
+                    Add(insert, phone, linked, other, draft.Channel.ToCode(), InteractionIdentity.Compute(other, draft.Channel, draft.StartedAt, draft.SourceId), draft.StartedAt, now);
                 }
                 insert.CommandText = sql.ToString();
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
             await transaction.CommitAsync(cancellationToken);
-            return new Resolution(resolved, erased);
+            return new Resolution(resolved, erased, refusals);
         }
         catch (Exception ex) when (StorageFailures.IsUnavailable(ex))
         {
             await StorageFailures.DiscardAsync(connection);
             throw;
         }
+    }
+
+    private static void Add(MySqlCommand command, params object?[] values)
+    {
+        foreach (var value in values)
+            command.Parameters.Add(new MySqlParameter { Value = value ?? DBNull.Value });
     }
 }

@@ -16,6 +16,10 @@ public static class IngestServiceExtensions
             .Bind(configuration.GetSection(IngestApiOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<PhoneOptions>()
+            .Bind(configuration.GetSection(PhoneOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServerLimits>();
         services.AddSingleton<CustomerDirectory>();

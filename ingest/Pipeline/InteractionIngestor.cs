@@ -19,9 +19,12 @@ public sealed class InteractionIngestor
     private readonly StorageRetry _retry;
     private readonly CxMetrics _metrics;
 
+    private readonly string _phoneRegion;
+
     public InteractionIngestor(IGrainFactory grains, CustomerDirectory directory, RejectionStore rejections,
-        IOptions<IngestApiOptions> options, CxMetrics metrics, ILogger<InteractionIngestor> logger)
+        IOptions<IngestApiOptions> options, IOptions<PhoneOptions> phones, CxMetrics metrics, ILogger<InteractionIngestor> logger)
     {
+        _phoneRegion = phones.Value.DefaultRegion;
         _metrics = metrics;
         _grains = grains;
         _directory = directory;
@@ -36,7 +39,7 @@ public sealed class InteractionIngestor
     public async Task IngestAsync(IngestFormat format, string channelName, Stream body, IngestOutcome outcome, CancellationToken cancellationToken)
     {
         // Raw text is stored only for rejections: accepted records need none.
-        var adapterOptions = new IngestOptions { SourceTimeZone = _options.SourceTimeZone, KeepAllRawText = false };
+        var adapterOptions = new IngestOptions { SourceTimeZone = _options.SourceTimeZone, PhoneRegion = _phoneRegion, KeepAllRawText = false };
         var chunk = new List<IngestRecord>(_options.ChunkRecords);
         await foreach (var record in IngestAdapters.ReadAsync(format, body, adapterOptions, cancellationToken))
         {
@@ -75,7 +78,8 @@ public sealed class InteractionIngestor
                 (erasedRecords ??= []).Add(record);
                 continue;
             }
-            var reason = record.Reason ?? (record.Draft is { } draft ? (resolved[i] is null ? NoCustomerReason(draft) : null) : "record could not be read");
+            var reason = record.Reason ?? resolution.Refusals[i]
+                ?? (record.Draft is { } draft ? (resolved[i] is null ? NoCustomerReason(draft) : null) : "record could not be read");
             if (reason is not null)
             {
                 rejections.Add((record, reason));

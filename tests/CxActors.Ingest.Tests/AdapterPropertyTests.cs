@@ -148,7 +148,7 @@ public sealed class AdapterPropertyTests
             Assert.Equal(normalized, d.Email);
         }
         if (d.Phone is not null)
-            Assert.True(d.Phone.Length is > 0 and <= InteractionLimits.Phone && d.Phone.All(char.IsAsciiDigit), $"phone '{d.Phone}'");
+            Assert.True(d.Phone.Length is > 1 and <= 16 && d.Phone[0] == '+' && d.Phone[1..].All(char.IsAsciiDigit), $"phone '{d.Phone}' is not E.164");
         Assert.Null(InteractionLimits.Check(d));
         Assert.True(d.FeedbackScore is null or >= 0 and <= 10);
         Assert.True(d.WaitSeconds is null or >= 0);

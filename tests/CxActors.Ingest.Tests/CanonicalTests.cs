@@ -31,7 +31,7 @@ public sealed class CanonicalTests
             StartedAt = new DateTime(2019, 8, 1, 11, 15, 27, 123, DateTimeKind.Utc),
             EndedAt = Utc(2019, 8, 1, 11, 20),
             Name = "Paulo",
-            Phone = "557199999999",
+            Phone = "+557199999999",
             Agent = "Antônia",
             Status = "Atendida",
             Queue = "Dúvidas",
@@ -47,11 +47,11 @@ public sealed class CanonicalTests
     }
 
     [Fact]
-    public async Task Numbers_are_accepted_for_id_and_phone_and_kept_as_written()
+    public async Task Numbers_are_accepted_for_id_and_phone_the_id_kept_as_written_the_phone_in_E164()
     {
         var draft = await Draft("""{"id": 1234567890123, "phone": 7199999999, "channel": "PHONE", "startedAt": "2019-08-01T08:15:27+00:00"}""");
         Assert.Equal("1234567890123", draft.SourceId);
-        Assert.Equal("7199999999", draft.Phone);
+        Assert.Equal("+557199999999", draft.Phone);
         Assert.Null(draft.Email);
     }
 
@@ -106,7 +106,7 @@ public sealed class CanonicalTests
     public async Task Missing_customer_with_a_phone_is_allowed_but_with_neither_is_rejected()
     {
         var draft = await Draft("""{"phone": "71 99999-9999", "channel": "CHAT", "startedAt": "2019-08-01T08:15:27Z"}""");
-        Assert.Equal("71999999999", draft.Phone);
+        Assert.Equal("+5571999999999", draft.Phone);
 
         Assert.Equal("no customer e-mail or phone",
             await Rejection("""{"channel": "CHAT", "startedAt": "2019-08-01T08:15:27Z"}"""));

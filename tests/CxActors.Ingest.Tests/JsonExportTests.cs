@@ -10,12 +10,12 @@ public sealed class PhoneExportTests
         """;
 
     [Fact]
-    public async Task Phone_as_a_string_keeps_only_digits_and_upper_case_email_is_lowered()
+    public async Task Phone_as_a_string_becomes_E164_and_upper_case_email_is_lowered()
     {
         var draft = await DraftAsync(IngestFormat.Phone, """
             [{"data": "8/1/2019", "Horário": "8:15", "telefone": "(71) 9999-9999", "email": " Paulo@Email.COM "}]
             """);
-        Assert.Equal("7199999999", draft.Phone);
+        Assert.Equal("+557199999999", draft.Phone);
         Assert.Equal("paulo@email.com", draft.Email);
         // 1 August 2019 (month first, single digits), 08:15 -03:00; no total time: no end.
         Assert.Equal(Utc(2019, 8, 1, 11, 15), draft.StartedAt);
@@ -71,7 +71,7 @@ public sealed class PhoneExportTests
     {
         var draft = await DraftAsync(IngestFormat.Phone, Call("").Replace("\"email\": \"a@x.com\",", ""));
         Assert.Null(draft.Email);
-        Assert.Equal("7199999999", draft.Phone);
+        Assert.Equal("+557199999999", draft.Phone);
 
         var reason = await RejectionAsync(IngestFormat.Phone, Call("").Replace("\"email\": \"a@x.com\",", "").Replace("7199999999", "\"\""));
         Assert.Equal("no customer e-mail or phone", reason);
@@ -82,7 +82,7 @@ public sealed class PhoneExportTests
     {
         Assert.Equal("telefone: 7.1e9 is not a phone number",
             await RejectionAsync(IngestFormat.Phone, Call("").Replace("7199999999", "7.1e9")));
-        Assert.Equal("telefone: 'n/a' is not a phone number",
+        Assert.Equal("telefone: 'n/a' is not a valid phone number (only digits, spaces, a leading '+' and - ( ) . / are allowed)",
             await RejectionAsync(IngestFormat.Phone, Call("").Replace("7199999999", "\"n/a\"")));
     }
 

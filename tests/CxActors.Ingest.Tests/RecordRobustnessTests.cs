@@ -231,7 +231,7 @@ public sealed class EchoTests
             await RejectionAsync(IngestFormat.Phone, $$"""{"data": "{{big}}", "Horário": "{{big}}", "email": "a@x.com"}"""));
         Assert.Equal($"duracao_total_da_chamada: {cut} is not a valid H:MM:SS duration",
             await RejectionAsync(IngestFormat.Phone, GoodCallWith($"\"duracao_total_da_chamada\": \"{big}\"")));
-        Assert.Equal($"telefone: {cut} is not a phone number",
+        Assert.Equal($"telefone: {cut} is not a valid phone number (longer than 64 characters)",
             await RejectionAsync(IngestFormat.Phone, GoodCallWith($"\"telefone\": \"{big}\"")));
         Assert.Equal($"Data da conversa (Inicio): {cut} is not a valid dd/MM/yyyy HH:mm date",
             await RejectionAsync(IngestFormat.Chat, $$"""{"Data da conversa (Inicio)": "{{big}}", "Visitor_Email": "a@x.com"}"""));

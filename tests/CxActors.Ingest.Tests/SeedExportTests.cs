@@ -24,19 +24,19 @@ public sealed class SeedExportTests
         InteractionDraft[] expected =
         [
             // 01/08/2019 is 8 January (month first), still daylight time: 08:15:27 -02:00; +00:01:53.
-            Call("paulorodrigues@email.com", "7199999999", "Paulo Rodrigues", Utc(2019, 1, 8, 10, 15, 27), Utc(2019, 1, 8, 10, 17, 20),
+            Call("paulorodrigues@email.com", "+557199999999", "Paulo Rodrigues", Utc(2019, 1, 8, 10, 15, 27), Utc(2019, 1, 8, 10, 17, 20),
                 "Antônia", "Dúvidas Gerais", "Dúvida", "Embarque|Desembarque fora rodoviária", 9, 104),
             // 11 April, 11:19:27 -03:00; +00:02:29.
-            Call("crisf@email.com", "2199999999", "Cristina Ferreira", Utc(2019, 4, 11, 14, 19, 27), Utc(2019, 4, 11, 14, 21, 56),
+            Call("crisf@email.com", "+552199999999", "Cristina Ferreira", Utc(2019, 4, 11, 14, 19, 27), Utc(2019, 4, 11, 14, 21, 56),
                 "Maria", "Cancelamento", "Cancelamento", "Alteração dia", 35, 104),
             // 10 May, 09:37:37 -03:00; +00:05:07.
-            Call("lreis@email.com", "5199999999", "Luis Reis", Utc(2019, 5, 10, 12, 37, 37), Utc(2019, 5, 10, 12, 42, 44),
+            Call("lreis@email.com", "+555199999999", "Luis Reis", Utc(2019, 5, 10, 12, 37, 37), Utc(2019, 5, 10, 12, 42, 44),
                 "Antônia", "Dúvidas Gerais", "Dúvida", "Remarcação poltrona", 23, 284),
             // 7 June, 08:55:27 -03:00; +00:04:33 lands exactly on noon UTC.
-            Call("joanab@email.com", "3199999999", "Joana Brecchi", Utc(2019, 6, 7, 11, 55, 27), Utc(2019, 6, 7, 12, 0, 0),
+            Call("joanab@email.com", "+553199999999", "Joana Brecchi", Utc(2019, 6, 7, 11, 55, 27), Utc(2019, 6, 7, 12, 0, 0),
                 "Maria", "Cancelamento", "Estorno", "Estorno do valor da Passagem", 69, 204),
             // 8 May, 09:55:49 -03:00; +00:03:23.
-            Call("rosana.farias@email.com", "4199999999", "Rosana Farias", Utc(2019, 5, 8, 12, 55, 49), Utc(2019, 5, 8, 12, 59, 12),
+            Call("rosana.farias@email.com", "+554199999999", "Rosana Farias", Utc(2019, 5, 8, 12, 55, 49), Utc(2019, 5, 8, 12, 59, 12),
                 "Maria", "Dúvidas Gerais", "Dúvida", "Embarque|Desembarque fora rodoviária", 39, 164),
         ];
         AssertRecords(expected, records);
@@ -132,7 +132,7 @@ public sealed class SeedExportTests
         Assert.Equal(draft.StartedAt, interaction.StartedAt);
         Assert.Equal(DateTimeKind.Utc, interaction.StartedAt.Kind);
         Assert.Equal(draft.EndedAt, interaction.EndedAt);
-        Assert.Equal("7199999999", interaction.Phone);
+        Assert.Equal("+557199999999", interaction.Phone);
         Assert.Equal("Paulo Rodrigues", interaction.Name);
         Assert.Equal("Antônia", interaction.Agent);
         Assert.Equal("Atendida", interaction.Status);
