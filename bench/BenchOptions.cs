@@ -4,8 +4,13 @@ namespace CxActors.Bench;
 public sealed class BenchOptions
 {
     public const string Usage = """
-        usage: ./cx bench [--quick | --smoke] [options]
+        usage: ./cx bench [--quick | --smoke | --growth] [options]
           --quick                 smoke-sized run, under 3 minutes (100,000 interactions over 10,000 customers)
+          --growth                two whole runs in one invocation, the default size then 4,000,000 interactions over
+                                  400,000 customers (or --growth-interactions / --growth-customers), and the ratios
+                                  growth_ingest, growth_import, growth_fleet_query (large / default); about 40 minutes
+          --growth-interactions N the large run's interactions (default 4,000,000)
+          --growth-customers N    the large run's customers (default 400,000)
           --smoke                 tiny run (seconds of load) that only proves the harness works; figures are noise
           --interactions N        interactions ingested in part 1 (default 1,000,000)
           --customers N           customers they belong to (default 100,000)
@@ -13,7 +18,10 @@ public sealed class BenchOptions
           --ingest-clients N      concurrent ingest clients (default 8)
           --rowwise-1-rows N      rows for the one-connection row-wise reference (default 20,000)
           --rowwise-20-rows N     rows for the 20-connection row-wise reference (default 60,000)
-          --raw-rows N            rows for the raw references (a) and (a') (default: every generated row)
+          --raw-rows N            rows for the raw references (a), (a') and 1a (default: every generated row)
+          --activation-interactions N  interactions of the activation-heavy load, every customer new (default: a fifth
+                                  of --interactions)
+          --no-telemetry-part     skip the telemetry on/off part (four silo restarts)
           --history-levels A,B,C  history lengths for part 2 (default 10,1000,100000)
           --history-samples N     single-interaction requests per level and identity kind (default 300)
           --query-clients N       concurrent query clients (default 16)
@@ -45,6 +53,13 @@ public sealed class BenchOptions
     public int Rowwise20Rows { get; set; } = 60_000;
     /// <summary>Rows of the raw references (a) and (a'); all the generated rows unless set (for quicker experiments).</summary>
     public int? RawRows { get; set; }
+    /// <summary>The activation-heavy load's interactions; a fifth of <see cref="Interactions"/> unless set.</summary>
+    public int? ActivationInteractionsSet { get; set; }
+    public int ActivationInteractions => ActivationInteractionsSet ?? Math.Max(Batch, Interactions / 5);
+    public bool TelemetryPart { get; set; } = true;
+    public bool Growth { get; set; }
+    public int GrowthInteractions { get; set; } = 4_000_000;
+    public int GrowthCustomers { get; set; } = 400_000;
     public int[] HistoryLevels { get; set; } = [10, 1_000, 100_000];
     public int HistorySamples { get; set; } = 300;
     public int QueryClients { get; set; } = 16;
@@ -99,6 +114,11 @@ public sealed class BenchOptions
                     case "--rowwise-1-rows": o.Rowwise1Rows = Int(); break;
                     case "--rowwise-20-rows": o.Rowwise20Rows = Int(); break;
                     case "--raw-rows": o.RawRows = Int(); break;
+                    case "--activation-interactions": o.ActivationInteractionsSet = Int(); break;
+                    case "--no-telemetry-part": o.TelemetryPart = false; break;
+                    case "--growth": o.Growth = true; break;
+                    case "--growth-interactions": o.GrowthInteractions = Int(); break;
+                    case "--growth-customers": o.GrowthCustomers = Int(); break;
                     case "--history-levels":
                         o.HistoryLevels = [.. Next().Split(',').Select(s => int.Parse(s.Replace("_", ""), CultureInfo.InvariantCulture)).Order()];
                         break;
@@ -141,13 +161,29 @@ public sealed class BenchOptions
             return null;
         }
         if (o.Customers < 1 || o.Interactions < o.Customers || o.Batch < 1 || o.IngestClients < 1 || o.QueryClients < 1
-            || o.FleetClients < 1 || o.IsolationSeconds <= 0 || o.FleetDays <= 0 || o.ColdCustomers < 1
+            || o.FleetClients < 1 || o.ActivationInteractions < 1 || (o.Growth && (o.GrowthCustomers < 1 || o.GrowthInteractions < o.GrowthCustomers)) || o.IsolationSeconds <= 0 || o.FleetDays <= 0 || o.ColdCustomers < 1
             || o.HistoryLevels.Length < 2 || o.HistoryLevels[0] < 1 || !System.Text.RegularExpressions.Regex.IsMatch(o.Database, "^[A-Za-z0-9_]+$"))
         {
             error.WriteLine($"cx bench: inconsistent sizes (need interactions >= customers >= 1, two history levels or more, a plain database name)\n{Usage}");
             return null;
         }
+        if (o.Growth && o.Mode != "default")
+        {
+            error.WriteLine("cx bench: --growth runs the default size and the large one; it does not combine with --quick or --smoke");
+            return null;
+        }
         return o;
+    }
+
+    /// <summary>The large run of <c>--growth</c>: these options with the growth sizes and everything else the same.</summary>
+    public BenchOptions ForGrowth()
+    {
+        var large = (BenchOptions)MemberwiseClone();
+        large.Mode = "growth";
+        large.Interactions = GrowthInteractions;
+        large.Customers = GrowthCustomers;
+        large.Growth = false;
+        return large;
     }
 
     /// <summary>./cx up's key, when there is one (the bench stores it in its own database, so the same key works there).</summary>

@@ -12,6 +12,22 @@ public static class BenchRun
 
     public static async Task<int> RunAsync(BenchOptions o)
     {
+        if (!o.Growth)
+            return (await RunOnceAsync(o)) is null ? 1 : 0;
+        // --growth: the default size, then the large one, each a whole run on a recreated database.
+        var small = await RunOnceAsync(o);
+        if (small is null)
+            return 1;
+        var large = await RunOnceAsync(o.ForGrowth());
+        if (large is null)
+            return 1;
+        GrowthReport.Print(Console.Out, o, small, large);
+        return 0;
+    }
+
+    /// <summary>One whole run; its figures (printed, JSON last), or null when it failed.</summary>
+    private static async Task<Dictionary<string, double?>?> RunOnceAsync(BenchOptions o)
+    {
         var clock = Stopwatch.StartNew();
         BenchContext.Log($"cx bench ({o.Mode}): database {o.Database}, {o.Interactions:N0} interactions over {o.Customers:N0} customers");
         var database = await BenchDatabase.RecreateAsync(o.ServerConnectionString, o.Database);
@@ -48,6 +64,7 @@ public static class BenchRun
             var baseline = await WarmUpAsync(ctx);
             var refs = await ReferenceBench.RunAsync(ctx);
             var ingest = await IngestBench.RunAsync(ctx);
+            var rawLimit = await RawLimitBench.RunAsync(ctx);
             var query = await QueryBench.RunAsync(ctx);
             var stats = await ContactStatsBench.RunAsync(ctx);
             var resolution = await ResolutionBench.RunAsync(ctx);
@@ -56,6 +73,7 @@ public static class BenchRun
             var memory = new MemoryResult(o.Customers + WarmupCustomers, baseline,
                 ProcessStats.StatusBytes(silo.Pid, "VmHWM") ?? 0, ProcessStats.StatusBytes(silo.Pid, "VmRSS") ?? 0);
             var history = await HistoryGrowthBench.RunAsync(ctx);
+            var activation = await ActivationBench.RunAsync(ctx);
             var isolation = await FleetIsolationBench.RunAsync(ctx);
             var import = await ImportBench.RunAsync(ctx);
             var auth = await AuthCostBench.RunAsync(ctx);
@@ -63,16 +81,23 @@ public static class BenchRun
             // Last: it replaces the silo (every figure above was read from the first one).
             var cold = await ColdQueryBench.RunAsync(ctx, async ports =>
                 stopSilo.Silo = await SiloProcess.StartAsync(database.ConnectionString, siloSettings, ports, silo.ApiKey, keyStored: true));
+            // After every other figure: it restarts the silo four times, with telemetry off and on.
+            var telemetry = o.TelemetryPart
+                ? await TelemetryBench.RunAsync(ctx, async (ports, extra) => stopSilo.Silo = await SiloProcess.StartAsync(database.ConnectionString,
+                    new Dictionary<string, string>(siloSettings.Concat(extra)), ports, silo.ApiKey, keyStored: true))
+                : null;
 
             var stopped = await StopAsync(ctx);
             ctx.Notes.Add(stopped);
-            new Report(ctx, refs, ingest, history, query, memory, import, isolation, cold, auth, clock.Elapsed)
+            return new Report(ctx, refs, ingest, history, query, memory, import, isolation, cold, auth, clock.Elapsed)
             {
                 Stats = stats,
                 Resolution = resolution,
                 Live = live,
+                RawLimit = rawLimit,
+                Activation = activation,
+                Telemetry = telemetry,
             }.Print(Console.Out);
-            return 0;
         }
         catch (Exception ex)
         {
@@ -80,7 +105,7 @@ public static class BenchRun
             if (!ctx.Silo.HasExited)
                 BenchContext.Log($"silo output (last lines):\n{ctx.Silo.Output}");
             await ctx.Silo.StopAsync(TimeSpan.FromSeconds(5));
-            return 1;
+            return null;
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CxActors.Bench.Parts;
+using CxActors.Bench.Infrastructure;
 
 namespace CxActors.Bench;
 
@@ -27,7 +28,14 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
     /// <summary>Part 8 (<see cref="LiveFeedBench"/>), when it ran.</summary>
     public LiveResult? Live { get; init; }
 
-    public void Print(TextWriter output)
+
+    /// <summary>Part 1a measured after part 1 (issue 14): the reference of <c>raw_insert_per_s</c> when present.</summary>
+    public RawLimitResult? RawLimit { get; init; }
+    public ActivationResult? Activation { get; init; }
+    public TelemetryResult? Telemetry { get; init; }
+
+    /// <summary>Prints the report and returns its figures (the JSON line's).</summary>
+    public Dictionary<string, double?> Print(TextWriter output)
     {
         var o = ctx.Options;
         var figures = Figures();
@@ -44,12 +52,33 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         Row("ingest_p50_ms", "request latency, median");
         Row("ingest_p99_ms", "request latency, 99th percentile");
         Row("projection_lag_s", $"last acknowledgement -> interactions and customers hold every row; {ingest.Verification}");
-        Row("raw_insert_per_s", $"(a) multi-row INSERT, 1,000 rows/statement, 1 connection, {refs.RawRows:N0} rows");
+        if (RawLimit is { } rl)
+        {
+            Row("raw_insert_per_s", $"1a MySQL's limit: the faster of the two below ({rl.BestName}), {rl.Rows:N0} rows into a copy of interactions already holding {rl.PrefilledRows:N0}");
+            Row("raw_text_insert_per_s", $"1a multi-row INSERT, 1,000 rows/statement, 1 connection, text built outside the clock");
+            Row("raw_bulk_insert_per_s", rl.BulkRefusal is null ? "1a LOAD DATA LOCAL INFILE via MySqlBulkCopy, 1,000 rows/statement, 1 connection" : $"1a LOAD DATA LOCAL INFILE refused: {rl.BulkRefusal}");
+        }
+        Row("raw_param_insert_per_s", $"(a) multi-row INSERT, 1,000 rows/statement, parameters bound inside the clock, 1 connection, {refs.RawRows:N0} rows into an empty copy");
         output.WriteLine($"{"",-30} {Format(refs.RawWithCustomersPerSecond),14}   (a') diagnostic, not a figure: (a) plus the customers upsert in each transaction (this design's floor)");
         Row("rowwise_1_per_s", $"(b) INSERT + COMMIT per row, 1 connection, first {refs.Rowwise1Rows:N0} rows");
         Row("rowwise_20_per_s", $"(b) INSERT + COMMIT per row, 20 connections, first {refs.Rowwise20Rows:N0} rows");
         Row("ingest_vs_raw", "ingest_per_s / raw_insert_per_s");
         Row("ingest_vs_rowwise", "ingest_per_s / rowwise_20_per_s");
+        if (Activation is { } act)
+        {
+            Row("activation_ingest_per_s", $"every customer new, 1-5 contacts each, requests of {ActivationBench.Batch}: {act.Accepted:N0} interactions of {act.Customers:N0} customers in {act.Seconds:F1} s");
+            Row("activation_ingest_vs_raw", "activation_ingest_per_s / raw_insert_per_s");
+        }
+        Row("silo_us_per_interaction", "part 1: silo CPU (user + system, /proc) per accepted interaction");
+        Row("mysqld_us_per_interaction", "part 1: mysqld CPU per accepted interaction (the one shared server: other sessions' work included)");
+        Row("raw_mysqld_us_per_row", "mysqld CPU per row of the raw_insert_per_s reference (same caveat)");
+        if (Activation is { } a2)
+            Row("activation_silo_us", $"silo CPU per new customer beyond its interactions' part-1 cost (all of it: {a2.SiloUsPerInteraction:F0} µs per interaction)");
+        if (Telemetry is { } tel)
+        {
+            Row("telemetry_ingest_ratio", $"ingest/s with Telemetry:Enabled=true (OTLP to a sink, default sampling) / false: {tel.IngestOnPerSecond:N0} / {tel.IngestOffPerSecond:N0}, mean of {tel.Rounds} each");
+            Row("telemetry_query_ratio", $"GraphQL requests/s, the same: {tel.QueryOnPerSecond:N0} / {tel.QueryOffPerSecond:N0} ({tel.ExportRequests:N0} OTLP exports, {tel.ExportBytes / 1024.0:N0} KiB received)");
+        }
         if (history is not null)
         {
             Row("history_growth", $"median write latency at {history.Levels[^1].History:N0} / at {history.Levels[0].History:N0} (worse identity kind)");
@@ -124,6 +153,18 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         var i = ingest.Usage.Cpu;
         output.WriteLine($"  ingest:        silo {Us(i.Silo, i.Seconds, ingest.Accepted),6:F0} µs + mysqld {Us(i.MySql, i.Seconds, ingest.Accepted),6:F0} µs per interaction " +
                          $"({ingest.Usage.MySql.GetValueOrDefault("Questions") / (double)Math.Max(1, ingest.Accepted):F2} MySQL commands per interaction)");
+        if (RawLimit is { } lim)
+        {
+            var t = lim.TextUsage.Cpu;
+            output.WriteLine($"  1a INSERT:     bench {Us(t.Bench, t.Seconds, lim.Rows),6:F0} µs + mysqld {Us(t.MySql, t.Seconds, lim.Rows),6:F0} µs per row (bench: building the text, outside the clock)");
+            if (lim.BulkUsage?.Cpu is { } b)
+                output.WriteLine($"  1a LOAD DATA:  bench {Us(b.Bench, b.Seconds, lim.Rows),6:F0} µs + mysqld {Us(b.MySql, b.Seconds, lim.Rows),6:F0} µs per row");
+        }
+        if (Activation is { } av)
+        {
+            var a = av.Usage.Cpu;
+            output.WriteLine($"  activation:    silo {Us(a.Silo, a.Seconds, av.Accepted),6:F0} µs + mysqld {Us(a.MySql, a.Seconds, av.Accepted),6:F0} µs per interaction of new customers");
+        }
         var r = refs.RawUsage.Cpu;
         output.WriteLine($"  raw INSERT:    bench {Us(r.Bench, r.Seconds, refs.RawRows),6:F0} µs + mysqld {Us(r.MySql, r.Seconds, refs.RawRows),6:F0} µs per row");
         var rc = refs.RawWithCustomersUsage.Cpu;
@@ -147,6 +188,7 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         }
         output.WriteLine();
         output.WriteLine(Json(figures));
+        return figures;
     }
 
     private Dictionary<string, double?> Figures()
@@ -159,12 +201,26 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
             ["ingest_p50_ms"] = N(ingest.P50Ms),
             ["ingest_p99_ms"] = N(ingest.P99Ms),
             ["projection_lag_s"] = ingest.LagSeconds,
-            ["raw_insert_per_s"] = N(refs.RawPerSecond),
+            ["raw_insert_per_s"] = N(RawLimit?.BestPerSecond ?? refs.RawPerSecond),
+            ["raw_param_insert_per_s"] = N(refs.RawPerSecond),
+            ["raw_text_insert_per_s"] = RawLimit is null ? null : N(RawLimit.TextPerSecond),
+            ["raw_bulk_insert_per_s"] = RawLimit?.BulkPerSecond,
             ["rowwise_1_per_s"] = N(refs.Rowwise1PerSecond),
             ["rowwise_20_per_s"] = N(refs.Rowwise20PerSecond),
         };
         f["ingest_vs_raw"] = Ratio(f["ingest_per_s"], f["raw_insert_per_s"]);
         f["ingest_vs_rowwise"] = Ratio(f["ingest_per_s"], f["rowwise_20_per_s"]);
+        f["activation_ingest_per_s"] = Activation is null ? null : N(Activation.PerSecond);
+        f["activation_ingest_vs_raw"] = Ratio(f["activation_ingest_per_s"], f["raw_insert_per_s"]);
+        static double? Us(CpuUsage cpu, double pct, long rows) => rows > 0 ? N(pct / 100 * cpu.Seconds / rows * 1e6) : null;
+        f["silo_us_per_interaction"] = Us(ingest.Usage.Cpu, ingest.Usage.Cpu.Silo, ingest.Accepted);
+        f["mysqld_us_per_interaction"] = ctx.MySqlPid is null ? null : Us(ingest.Usage.Cpu, ingest.Usage.Cpu.MySql, ingest.Accepted);
+        f["raw_mysqld_us_per_row"] = ctx.MySqlPid is null ? null : RawLimit is { } rl
+            ? Us(rl.BestUsage.Cpu, rl.BestUsage.Cpu.MySql, rl.Rows)
+            : Us(refs.RawUsage.Cpu, refs.RawUsage.Cpu.MySql, refs.RawRows);
+        f["activation_silo_us"] = Activation is null || f["silo_us_per_interaction"] is not { } perInteraction ? null : N(Activation.ActivationSiloUs(perInteraction));
+        f["telemetry_ingest_ratio"] = Telemetry is null ? null : N(Telemetry.IngestRatio);
+        f["telemetry_query_ratio"] = Telemetry is null ? null : N(Telemetry.QueryRatio);
         f["history_growth"] = history is null ? null : N(history.Growth);
         f["query_per_s"] = query is { Available: true } ? N(query.PerSecond) : null;
         f["query_p50_ms"] = query is { Available: true } ? N(query.P50Ms) : null;
@@ -212,6 +268,13 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         var ingestWhy = () => ingest.Usage.Cpu.Verdict() + $"; {ingest.Usage.SnapshotWrites:N0} snapshot writes during the ingest";
         yield return T("ingest_vs_raw", "ingest_vs_raw", v => v >= 0.5, ">= 0.5", ingestWhy);
         yield return T("ingest_vs_rowwise", "ingest_vs_rowwise", v => v >= 3, ">= 3", ingestWhy);
+        yield return T("activation-heavy ingest vs raw", "activation_ingest_vs_raw", v => v >= 0.5, ">= 0.5", () => Activation?.Usage.Cpu.Verdict() ?? "");
+        yield return T("silo CPU per interaction", "silo_us_per_interaction", v => v <= 40, "<= 40 µs", null);
+        yield return T("mysqld CPU per interaction", "mysqld_us_per_interaction", v => f["raw_mysqld_us_per_row"] is { } raw && v <= 2 * raw,
+            $"<= 2 x raw_mysqld_us_per_row = {Format(2 * f["raw_mysqld_us_per_row"])} µs", null);
+        yield return T("silo CPU per new customer", "activation_silo_us", v => v <= 50, "<= 50 µs", null);
+        yield return T("telemetry cost, ingest", "telemetry_ingest_ratio", v => v >= 0.95, ">= 0.95", null);
+        yield return T("telemetry cost, queries", "telemetry_query_ratio", v => v >= 0.95, ">= 0.95", null);
         yield return T("history_growth", "history_growth", v => v <= 1.25, "<= 1.25", () => history is null ? "" :
             $"natural identity {history.NaturalGrowth:F2}, source id {history.SourceIdGrowth:F2}: a source id on a customer whose recent window is partial costs a read of the interactions table");
         yield return T("GraphQL query p99", "query_p99_ms", v => v <= 10, "<= 10 ms", () => query?.GraphQLUsage?.Cpu.Verdict() ?? "");
@@ -238,9 +301,10 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
     private static double Round(string key, double v) =>
         key.EndsWith("_per_s", StringComparison.Ordinal) || key == "bytes_per_customer" ? Math.Round(v)
         : key.EndsWith("_ms", StringComparison.Ordinal) || key == "projection_lag_s" || key == "import_peak_mb" ? Math.Round(v, 2)
+        : key.Contains("_us", StringComparison.Ordinal) ? Math.Round(v, 1)
         : Math.Round(v, 3);
 
-    private static string Format(double? v) => v is null ? "null" : v.Value switch
+    internal static string Format(double? v) => v is null ? "null" : v.Value switch
     {
         >= 1000 => v.Value.ToString("N0", CultureInfo.InvariantCulture),
         >= 10 => v.Value.ToString("F1", CultureInfo.InvariantCulture),

@@ -132,7 +132,7 @@ public static class QueryBench
             fleetMs, fleetSql.Order().ElementAt(fleetSql.Count / 2), fleetRows, gqlUsage, sqlUsage);
     }
 
-    private static async Task<double> GraphQLLoadAsync(BenchContext ctx, byte[][] bodies, int clients, double seconds, Latencies latencies, long[] counts)
+    internal static async Task<double> GraphQLLoadAsync(BenchContext ctx, byte[][] bodies, int clients, double seconds, Latencies latencies, long[] counts)
     {
         var next = -1;
         var end = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);

@@ -26,6 +26,11 @@ public sealed class BenchSmokeTests
         "resolution_stats_ms", "resolution_stats_sql_ms", "repeat_callers_ms", "repeat_callers_sql_ms",
         // The live feed (part 8).
         "live_event_p99_ms", "ingest_ratio_with_subscribers",
+        // Issue 14: the raw reference measured after part 1 (prebuilt INSERT text, LOAD DATA), the activation-heavy
+        // load, CPU per interaction; issue 11: telemetry on against off.
+        "raw_param_insert_per_s", "raw_text_insert_per_s", "raw_bulk_insert_per_s", "activation_ingest_per_s",
+        "activation_ingest_vs_raw", "silo_us_per_interaction", "mysqld_us_per_interaction", "raw_mysqld_us_per_row",
+        "activation_silo_us", "telemetry_ingest_ratio", "telemetry_query_ratio",
     ];
 
     [Fact]
@@ -59,7 +64,9 @@ public sealed class BenchSmokeTests
             Assert.True(figures.RootElement.GetProperty("ingest_per_s").GetDouble() > 0, last);
             Assert.True(figures.RootElement.GetProperty("import_per_s").GetDouble() > 0, last);
             // The parts ran (values present), whatever they measured.
-            foreach (var figure in new[] { "ingest_p99_under_fleet_load_ms", "query_p99_under_fleet_load_ms", "cold_query_p50_ms", "stats_query_ms", "stats_vs_sql" })
+            foreach (var figure in new[] { "ingest_p99_under_fleet_load_ms", "query_p99_under_fleet_load_ms", "cold_query_p50_ms", "stats_query_ms", "stats_vs_sql",
+                         "raw_text_insert_per_s", "raw_bulk_insert_per_s", "activation_ingest_per_s", "silo_us_per_interaction",
+                         "telemetry_ingest_ratio", "telemetry_query_ratio" })
                 Assert.True(figures.RootElement.GetProperty(figure).GetDouble() > 0, last);
             Assert.True(figures.RootElement.GetProperty("fleet_queries_completed").GetDouble()
                 + figures.RootElement.GetProperty("fleet_queries_refused").GetDouble() > 0, last);
