@@ -162,8 +162,8 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         }
         if (Activation is { } av)
         {
-            var a = av.Usage.Cpu;
-            output.WriteLine($"  activation:    silo {Us(a.Silo, a.Seconds, av.Accepted),6:F0} µs + mysqld {Us(a.MySql, a.Seconds, av.Accepted),6:F0} µs per interaction of new customers");
+            var actCpu = av.Usage.Cpu;
+            output.WriteLine($"  activation:    silo {Us(actCpu.Silo, actCpu.Seconds, av.Accepted),6:F0} µs + mysqld {Us(actCpu.MySql, actCpu.Seconds, av.Accepted),6:F0} µs per interaction of new customers");
         }
         var r = refs.RawUsage.Cpu;
         output.WriteLine($"  raw INSERT:    bench {Us(r.Bench, r.Seconds, refs.RawRows),6:F0} µs + mysqld {Us(r.MySql, r.Seconds, refs.RawRows),6:F0} µs per row");
