@@ -5,7 +5,7 @@ using CxActors.Bench.Parts;
 
 namespace CxActors.Bench;
 
-/// <summary>One run: database, data, silo, the seven parts in an order that reuses their data, the report.</summary>
+/// <summary>One run: database, data, silo, the eight parts in an order that reuses their data, the report.</summary>
 public static class BenchRun
 {
     private const int WarmupCustomers = 50;
