@@ -31,6 +31,7 @@ public sealed class AccessFixture : IAsyncLifetime
         Database = await TestDatabase.CreateAsync();
         foreach (var scope in Scopes.All)
             Keys[scope] = await SiloProcess.ProvisionKeyAsync(Database.ConnectionString, [scope], name: $"only-{scope}");
+        Keys["read admin"] = await SiloProcess.ProvisionKeyAsync(Database.ConnectionString, [Scopes.Read, Scopes.Admin], name: "read-admin");
         Revoked = await SiloProcess.ProvisionKeyAsync(Database.ConnectionString, name: "gone");
         await RevokeAsync("gone");
         Silo = await SiloProcess.StartAsync(Database.ConnectionString, new Dictionary<string, string>
@@ -118,6 +119,36 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
         }
     }
 
+    public static IEnumerable<object[]> PhoneConflictCredentials() => Credentials.Append("read admin").Select(c => new object[] { c });
+
+    /// <summary>
+    /// phoneConflicts needs admin beside the endpoint's read: 401/403 from the endpoint as for any query, then a
+    /// FORBIDDEN error for a credential with read but not admin (JWTs here carry "read ingest" or "read").
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PhoneConflictCredentials))]
+    public async Task PhoneConflicts_answers_every_credential_exactly(string credential)
+    {
+        using var http = fixture.Silo.CreateClient(authenticated: false);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
+        {
+            Content = new StringContent("""{"query":"{ phoneConflicts { totalCount } }"}""", Encoding.UTF8, "application/json"),
+        };
+        Apply(request, credential);
+        using var response = await http.SendAsync(request);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var expected = Expected("POST /graphql", credential);
+        var answer = expected != 200 ? $"{(int)response.StatusCode}|{body["code"]}"
+            : $"{(int)response.StatusCode}|{body["errors"]?[0]?["extensions"]?["code"]}|{body["data"]?["phoneConflicts"]?["totalCount"]}";
+        var wanted = expected switch
+        {
+            401 => "401|UNAUTHENTICATED",
+            403 => "403|FORBIDDEN",
+            _ => credential == "read admin" ? "200||0" : "200|FORBIDDEN|",
+        };
+        Assert.Equal(wanted, answer);
+    }
+
     private static int Expected(string endpoint, string credential)
     {
         var scope = endpoint.Contains("/ingest/", StringComparison.Ordinal) ? Scopes.Ingest
@@ -129,6 +160,7 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
         return credential switch
         {
             "ingest" or "read" or "admin" or "metrics" => credential == scope ? 200 : 403,
+            "read admin" => scope == Scopes.Read ? 200 : 403,
             "x-api-key read" or "jwt read-only" => scope == Scopes.Read ? 200 : 403,
             "jwt" => 200,
             _ => 401,
@@ -160,7 +192,7 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
             "basic" => (request.Headers.Authorization = new AuthenticationHeaderValue("Basic", "dXNlcjpwYXNz")).Parameter,
             "unknown" => Bearer(ApiKeys.Generate()),
             "revoked" => Bearer(fixture.Revoked),
-            "ingest" or "read" or "admin" or "metrics" => Bearer(fixture.Keys[credential]),
+            "ingest" or "read" or "admin" or "metrics" or "read admin" => Bearer(fixture.Keys[credential]),
             "x-api-key read" => request.Headers.TryAddWithoutValidation("X-Api-Key", fixture.Keys[Scopes.Read]) ? fixture.Keys[Scopes.Read] : null,
             "jwt" => Bearer(fixture.Token()),
             "jwt read-only" => Bearer(fixture.Token("read")),

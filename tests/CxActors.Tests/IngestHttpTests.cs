@@ -77,11 +77,11 @@ public sealed class IngestHttpTests(IngestSiloFixture fixture) : IClassFixture<I
             await Db.TextAsync("SELECT channel, started_at, ended_at, feedback_score, feedback_comment FROM interactions " +
                                "WHERE customer_id = 'rosana.farias@email.com' AND channel IN ('CHAT','EMAIL') ORDER BY started_at"));
         Assert.Equal(
-            "crisf@email.com|Cristina Ferreira|2199999999|4|1|1|1|1\n" +
-            "joanab@email.com|Joana Brecchi|3199999999|4|1|1|1|1\n" +
-            "lreis@email.com|Luis Reis|5199999999|4|1|1|1|1\n" +
-            "paulorodrigues@email.com|Paulo Rodrigues|7199999999|4|1|1|1|1\n" +
-            "rosana.farias@email.com|Rosana Farias|4199999999|4|1|1|1|1",
+            "crisf@email.com|Cristina Ferreira|+552199999999|4|1|1|1|1\n" +
+            "joanab@email.com|Joana Brecchi|+553199999999|4|1|1|1|1\n" +
+            "lreis@email.com|Luis Reis|+555199999999|4|1|1|1|1\n" +
+            "paulorodrigues@email.com|Paulo Rodrigues|+557199999999|4|1|1|1|1\n" +
+            "rosana.farias@email.com|Rosana Farias|+554199999999|4|1|1|1|1",
             await Db.TextAsync($"SELECT customer_id, name, phones, total_contacts, phone_contacts, chat_contacts, whatsapp_contacts, email_contacts FROM customers WHERE customer_id IN {seedCustomers} ORDER BY customer_id"));
     }
 
@@ -111,10 +111,10 @@ public sealed class IngestHttpTests(IngestSiloFixture fixture) : IClassFixture<I
     public async Task A_record_with_only_a_known_phone_belongs_to_the_customer_it_was_linked_to()
     {
         var customer = Interactions.NewCustomer();
-        var phone = "55" + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999);
+        var phone = "719" + Random.Shared.NextInt64(10_000_000, 99_999_999); // a Salvador mobile, two forms of it
         var body = $$"""
             {"customer": "{{customer}}", "channel": "PHONE", "startedAt": "2024-03-01T10:00:00Z", "phone": "({{phone[..2]}}) {{phone[2..]}}"}
-            {"channel": "WHATSAPP", "startedAt": "2024-03-02T10:00:00Z", "phone": "{{phone}}"}
+            {"channel": "WHATSAPP", "startedAt": "2024-03-02T10:00:00Z", "phone": "+55{{phone}}"}
             {"channel": "CHAT", "startedAt": "2024-03-03T10:00:00Z", "phone": "11000000000"}
             """;
         var (status, answer) = await PostAsync("/ingest/interactions", body, "application/x-ndjson");

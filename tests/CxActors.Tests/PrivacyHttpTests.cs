@@ -40,7 +40,8 @@ public sealed class PrivacyHttpTests(PrivacySiloFixture fixture) : IClassFixture
     internal static string Hash(string kind, string subject) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(SiloProcess.TestHashKey), Encoding.UTF8.GetBytes(kind + ":" + subject)));
 
-    private static string NewPhone() => "55" + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999);
+    /// <summary>A Salvador mobile in E.164, the form links and the log store.</summary>
+    private static string NewPhone() => "+55719" + Random.Shared.NextInt64(10_000_000, 99_999_999);
 
     internal static JsonObject Full(string customer, string channel, DateTime startedAt, string id, string? phone = null, string? name = null)
     {

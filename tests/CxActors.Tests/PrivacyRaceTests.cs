@@ -20,7 +20,7 @@ public sealed class PrivacyRaceTests
         for (var round = 0; round < 3; round++)
         {
             var customer = Interactions.NewCustomer();
-            var phone = "55" + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999);
+            var phone = "+55719" + Random.Shared.NextInt64(10_000_000, 99_999_999); // E.164: the form the link is stored in
             using var stop = new CancellationTokenSource();
             var statuses = new List<int>();
             var refused = 0;

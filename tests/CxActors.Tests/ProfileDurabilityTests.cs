@@ -42,7 +42,7 @@ public sealed class ProfileDurabilityTests
         Assert.Equal((200, 3), (status, answer.Accepted));
         var before = await GraphQLCalls.QueryAsync(silo.Http, ProfileQuery, new { id = customer });
         Assert.Equal("Ana Souza", before.GetProperty("customer").GetProperty("name").GetString());
-        Assert.Equal(["71999990000", "71988887777"], before.GetProperty("customer").GetProperty("phones").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(["+5571999990000", "+5571988887777"], before.GetProperty("customer").GetProperty("phones").EnumerateArray().Select(p => p.GetString()));
 
         if (stop == Stop.Graceful)
             await silo.StopAsync();
@@ -58,7 +58,7 @@ public sealed class ProfileDurabilityTests
         // A later record without name or phone changes the counts and nothing else.
         (status, answer) = await PostAsync(again.Http, [Record(customer, "EMAIL", Interactions.Utc(2024, 3, 3, 9), "e2")]);
         Assert.Equal((200, 1), (status, answer.Accepted));
-        Assert.Equal("Ana Souza|71999990000,71988887777|4|1|1|0|2",
+        Assert.Equal("Ana Souza|+5571999990000,+5571988887777|4|1|1|0|2",
             await db.TextAsync("SELECT name, phones, total_contacts, phone_contacts, chat_contacts, whatsapp_contacts, email_contacts FROM customers WHERE customer_id = @c", ("@c", customer)));
         var profile = (await GraphQLCalls.QueryAsync(again.Http, ProfileQuery, new { id = customer })).GetProperty("customer");
         Assert.Equal("Ana Souza", profile.GetProperty("name").GetString());
@@ -114,14 +114,15 @@ public sealed class ProfileDurabilityTests
         await using var silo = await SiloProcess.StartAsync(db.ConnectionString);
         const string customer = "many.phones@example.com";
         var phones = Enumerable.Range(0, 40).Select(i => $"719{i:D8}").ToList();
+        var stored = phones.ConvertAll(p => "+55" + p); // E.164
         var records = phones.Select((phone, i) => WithProfile(Record(customer, "PHONE", Interactions.Utc(2024, 5, 1).AddMinutes(i), $"m{i}"), null, phone)).ToList();
 
         var (status, answer) = await PostAsync(silo.Http, records);
         Assert.Equal((200, 40, 0), (status, answer.Accepted, answer.RejectedCount));
         // The customers row and the profile keep the first 20 distinct phones in log order (body order here).
-        Assert.Equal(string.Join(',', phones.Take(20)), await db.TextAsync("SELECT phones FROM customers WHERE customer_id = @c", ("@c", customer)));
+        Assert.Equal(string.Join(',', stored.Take(20)), await db.TextAsync("SELECT phones FROM customers WHERE customer_id = @c", ("@c", customer)));
         var profile = (await GraphQLCalls.QueryAsync(silo.Http, ProfileQuery, new { id = customer })).GetProperty("customer");
-        Assert.Equal(phones.Take(20), profile.GetProperty("phones").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(stored.Take(20), profile.GetProperty("phones").EnumerateArray().Select(p => p.GetString()));
         // Every record's phone is in the log.
         Assert.Equal(40, await db.ScalarAsync<int>("SELECT COUNT(DISTINCT phone) FROM interactions WHERE customer_id = @c", ("@c", customer)));
 
