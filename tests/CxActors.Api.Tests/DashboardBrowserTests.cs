@@ -134,6 +134,9 @@ public sealed class DashboardBrowserTests(ApiFixture api)
         });
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1000 } });
         var page = await context.NewPageAsync();
+        // Generous: the test machine is shared and a test run keeps its cores busy (a cold page parses 700 kB of ECharts).
+        page.SetDefaultTimeout(120_000);
+        page.SetDefaultNavigationTimeout(120_000);
         var errors = new List<string>();
         page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
         page.PageError += (_, error) => errors.Add(error);
@@ -141,13 +144,13 @@ public sealed class DashboardBrowserTests(ApiFixture api)
         // --- not signed in: the page sends the browser to the sign-in form, which brings it back ---
         var query = $"from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}&bucket=DAY&tz={Uri.EscapeDataString(Zone)}";
         await page.GotoAsync($"{api.Silo.Url}/dashboard?{query}");
-        await page.WaitForURLAsync(url => url.Contains("/signin", StringComparison.Ordinal), new() { Timeout = 30_000 });
+        await page.WaitForURLAsync(url => url.Contains("/signin", StringComparison.Ordinal), new() { Timeout = 120_000 });
         await page.FillAsync("#key", api.Silo.ApiKey);
         await page.ClickAsync("form[action='/signin'] button[type=submit]");
-        await page.WaitForURLAsync(url => url.Contains("/dashboard?", StringComparison.Ordinal), new() { Timeout = 30_000 });
+        await page.WaitForURLAsync(url => url.Contains("/dashboard?", StringComparison.Ordinal), new() { Timeout = 120_000 });
         errors.Clear(); // the refused query before signing in (401) is the expected console error; none from here on
-        await page.WaitForSelectorAsync($"body[data-loaded='{Iso(since)}/{Iso(until)}']", new() { Timeout = 60_000 });
-        await page.WaitForSelectorAsync("#rate-table[data-since]", new() { Timeout = 30_000 });
+        await page.WaitForSelectorAsync($"body[data-loaded='{Iso(since)}/{Iso(until)}']", new() { Timeout = 120_000 });
+        await page.WaitForSelectorAsync("#rate-table[data-since]", new() { Timeout = 120_000 });
 
         foreach (var chart in Charts)
             Assert.True(await page.Locator($"#{chart} canvas").CountAsync() > 0, $"{chart} drew nothing");
@@ -186,7 +189,7 @@ public sealed class DashboardBrowserTests(ApiFixture api)
         await page.FillAsync("#to", today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         await page.SelectOptionAsync("#bucket", "HOUR");
         await page.ClickAsync("#controls button[type=submit]");
-        await page.WaitForSelectorAsync($"body[data-loaded='{Iso(todaySince)}/{Iso(todayUntil)}']", new() { Timeout = 60_000 });
+        await page.WaitForSelectorAsync($"body[data-loaded='{Iso(todaySince)}/{Iso(todayUntil)}']", new() { Timeout = 120_000 });
         var rejectionRows = await RowsAsync(page, "rejections-table");
         var graphQLRejections = (await QueryDataAsync(RejectionsQuery, new { since = Iso(todaySince), until = Iso(todayUntil) }))["rejectionCounts"]!.AsArray()
             .Select(r => new[] { r!["endpoint"]!.GetValue<string>(), r["reason"]!.GetValue<string>(), Text(r["count"]!.GetValue<int>()) }).ToList();

@@ -162,7 +162,7 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
             "ingest" or "read" or "admin" or "metrics" => credential == scope ? 200 : 403,
             "read admin" => scope == Scopes.Read ? 200 : 403,
             "x-api-key read" or "jwt read-only" => scope == Scopes.Read ? 200 : 403,
-            "jwt" => 200,
+            "jwt" => scope is Scopes.Ingest or Scopes.Read ? 200 : 403, // the token carries "read ingest"
             _ => 401,
         };
     }
