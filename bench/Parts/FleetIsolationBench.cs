@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Net;
 using System.Text.Json;
 using CxActors.Bench.Data;
@@ -273,8 +272,14 @@ public static class FleetIsolationBench
         }
     }
 
-    /// <summary>A customers() cursor: base64url of 'u' and the customer id (api/Schema/Cursors.cs).</summary>
-    private static string CustomerCursor(string customerId) => Base64Url.EncodeToString([(byte)'u', .. Encoding.UTF8.GetBytes(customerId)]);
+    /// <summary>
+    /// A customers() cursor for any position: sealed like the API's (api/Schema/Cursors.cs), with the secret the bench's
+    /// silos are given (SiloProcess.TestHashKey as Privacy:HashKey).
+    /// </summary>
+    private static readonly CxActors.Api.Schema.Cursors Sealer = new(Microsoft.Extensions.Options.Options.Create(
+        new CxActors.Database.CustomerHashOptions { HashKey = SiloProcess.TestHashKey }));
+
+    private static string CustomerCursor(string customerId) => Sealer.Customer(customerId);
 
     private static byte[] Json(string query, Action<Utf8JsonWriter> variables)
     {
