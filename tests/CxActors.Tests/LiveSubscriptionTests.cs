@@ -77,7 +77,7 @@ public sealed class LiveSubscriptionTests
         var sseEvents = ReadSseAsync(await sse.Content.ReadAsStreamAsync());
 
         // The subscriptions are registered once their subscribe messages are handled; B learned of A's listener at start.
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Task.Delay(TimeSpan.FromSeconds(5));
         var records = Contacts.Select(c => Record(c.Customer, c.Channel, T0.AddMinutes(c.Minute), c.Id)).ToArray();
         var (status, answer) = await PostAsync(b.Http, records);
         Assert.Equal(200, status);
@@ -161,7 +161,7 @@ public sealed class LiveSubscriptionTests
             subscriptions = new[] { new { id = "slow", query = padded } },
         });
         await slow.WaitForAsync(l => l["connected"] is not null);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Task.Delay(TimeSpan.FromSeconds(5));
         const int burstSize = 1_000;
         var burst = Enumerable.Range(0, burstSize).Select(i => Record($"burst{i % 7}@example.com", "CHAT", T0.AddSeconds(i), $"burst-{i}")).ToArray();
         var (status, answer) = await PostAsync(a.Http, burst);

@@ -68,7 +68,7 @@ public sealed class LiveClient : IAsyncDisposable
         var found = _seen.FirstOrDefault(match);
         if (found is not null)
             return found;
-        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
         try
         {
             while (true)
