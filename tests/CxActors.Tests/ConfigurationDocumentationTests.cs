@@ -22,7 +22,7 @@ public sealed partial class ConfigurationDocumentationTests
         typeof(DatabaseOptions), typeof(SiloEndpointOptions), typeof(InteractionLogOptions), typeof(CustomerHistoryOptions),
         typeof(IngestApiOptions), typeof(GraphQLApiOptions), typeof(AccessOptions), typeof(CustomerHashOptions),
         typeof(CxActors.Privacy.RetentionOptions), typeof(TelemetryOptions), typeof(CxActors.Dashboard.OrleansDashboardOptions),
-        typeof(CxActors.Api.Live.LiveOptions),
+        typeof(CxActors.Api.Live.LiveOptions), typeof(CxActors.Ingest.PhoneOptions),
     ];
 
     private static Dictionary<string, string> Documented()
