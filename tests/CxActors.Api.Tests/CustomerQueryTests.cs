@@ -37,7 +37,7 @@ public sealed class CustomerQueryTests(ApiFixture api)
             """);
 
         Assert.Equal(
-            $$"""{"customer":{"id":"{{customer}}","email":"{{customer}}","name":"Maria Souza","phones":["+5571988881234"],""" +
+            $$"""{"customer":{"id":"{{customer}}","email":"{{customer}}","name":"Maria Souza","phones":["\u002B5571988881234"],""" +
             """ "contactsLast24h":3,"atLocal":3,"window":3,"chats":1,"phones2024":2,"before":1,"empty":0,""".Trim() +
             """ "interactionCounts":[{"channel":"PHONE","count":2},{"channel":"CHAT","count":2},{"channel":"WHATSAPP","count":1},{"channel":"EMAIL","count":1}],""".Trim() +
             """ "lastInteraction":{"channel":"EMAIL","startedAt":"2024-07-02T12:00:00.001Z","endedAt":"2024-07-02T13:00:00.000Z"},""".Trim() +
