@@ -94,7 +94,7 @@ public static class PrivacyEndpoints
         }
     }
 
-    /// <summary>The authenticated caller's name; "anonymous" until access control is in place.</summary>
+    /// <summary>The authenticated caller's name (the key's name or the token's subject); "anonymous" only if a handler gave none.</summary>
     private static string Caller(HttpContext http) =>
         http.User.Identity?.Name is { Length: > 0 } name ? name : "anonymous";
 

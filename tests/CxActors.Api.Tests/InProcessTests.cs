@@ -144,7 +144,11 @@ public sealed class InProcessTests : IAsyncLifetime
     private InProcessApi Build(FakeGrains grains, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Cx"] = _database.ConnectionString })
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Cx"] = _database.ConnectionString,
+                ["Privacy:HashKey"] = SiloProcess.TestHashKey, // cursors are sealed with a key derived from it
+            })
             .AddInMemoryCollection(settings ?? [])
             .Build();
         var logs = new ConcurrentQueue<LogEntry>();
