@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Net.Http.Headers;
 
 namespace CxActors.Dashboard;
 
@@ -35,20 +34,12 @@ public static class PageEndpoints
 
     private static IResult Serve(HttpContext http, PageAssets assets, string file)
     {
-        if (!assets.TryGet(file, out var asset))
-            return Results.NotFound();
-        var page = file.EndsWith(".html", StringComparison.Ordinal);
-        var headers = http.Response.GetTypedHeaders();
-        headers.CacheControl = new CacheControlHeaderValue { Public = true, NoCache = page, MaxAge = page ? null : TimeSpan.FromHours(1) };
-        headers.ETag = new EntityTagHeaderValue(asset.ETag);
         http.Response.Headers["X-Content-Type-Options"] = "nosniff";
-        if (page)
+        if (file.EndsWith(".html", StringComparison.Ordinal))
         {
             http.Response.Headers["Content-Security-Policy"] = ContentSecurityPolicy;
             http.Response.Headers["X-Frame-Options"] = "DENY";
         }
-        if (http.Request.Headers.IfNoneMatch == asset.ETag)
-            return Results.StatusCode(StatusCodes.Status304NotModified);
-        return Results.Bytes(asset.Content, asset.ContentType);
+        return assets.Serve(http, file);
     }
 }

@@ -54,7 +54,7 @@ public static class GraphQLEndpoints
         group.MapGet("/schema.graphql", Guarded(http =>
             Results.Text(http.RequestServices.GetRequiredService<CxSchema>().Print(), "text/plain; charset=utf-8").ExecuteAsync(http)));
         group.MapGet("/assets/{file}", Guarded(http =>
-            ServeAsset(http, http.RequestServices.GetRequiredService<GraphiQLAssets>(), http.Request.RouteValues["file"] as string ?? "").ExecuteAsync(http)))
+            http.RequestServices.GetRequiredService<GraphiQLAssets>().Serve(http, http.Request.RouteValues["file"] as string ?? "").ExecuteAsync(http)))
             .AllowAnonymous();
         return group;
     }
@@ -138,7 +138,7 @@ public static class GraphQLEndpoints
         }
         if (AcceptsHtml(request))
         {
-            await ServeAsset(http, http.RequestServices.GetRequiredService<GraphiQLAssets>(), "index.html").ExecuteAsync(http);
+            await http.RequestServices.GetRequiredService<GraphiQLAssets>().Serve(http, "index.html").ExecuteAsync(http);
             return;
         }
         if (!await AuthorizeGetQueryAsync(http))
@@ -295,23 +295,6 @@ public static class GraphQLEndpoints
         http.Response.ContentType = (PrefersGraphQLResponse(http.Request) ? GraphQLResponseMediaType : JsonMediaType) + "; charset=utf-8";
         var serializer = http.RequestServices.GetRequiredService<IGraphQLTextSerializer>();
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
-    }
-
-    private static IResult ServeAsset(HttpContext http, GraphiQLAssets assets, string file)
-    {
-        if (!assets.TryGet(file, out var asset))
-            return Results.NotFound();
-        var headers = http.Response.GetTypedHeaders();
-        headers.CacheControl = new CacheControlHeaderValue
-        {
-            Public = true,
-            NoCache = file == "index.html",
-            MaxAge = file == "index.html" ? null : TimeSpan.FromHours(1),
-        };
-        headers.ETag = new EntityTagHeaderValue(asset.ETag);
-        if (http.Request.Headers.IfNoneMatch == asset.ETag)
-            return Results.StatusCode(StatusCodes.Status304NotModified);
-        return Results.Bytes(asset.Content, asset.ContentType);
     }
 
     private enum BodyKind

@@ -1,45 +1,7 @@
-using System.Collections.Frozen;
-using System.Security.Cryptography;
-
 namespace CxActors.Api.Http;
 
 /// <summary>
-/// The offline GraphiQL page: our bootstrap plus the GraphiQL, React and ReactDOM browser bundles, embedded in
-/// this assembly at build time from the pinned npm packages in <c>api/graphiql</c> (no CDN is ever contacted).
+/// The offline GraphiQL page: our bootstrap plus the GraphiQL, React, ReactDOM and graphql-ws browser bundles,
+/// embedded from the pinned npm packages in <c>api/graphiql</c>.
 /// </summary>
-public sealed class GraphiQLAssets
-{
-    private const string Prefix = "graphiql/";
-
-    private readonly FrozenDictionary<string, Asset> _assets;
-
-    public GraphiQLAssets()
-    {
-        var assembly = typeof(GraphiQLAssets).Assembly;
-        var assets = new Dictionary<string, Asset>(StringComparer.Ordinal);
-        foreach (var name in assembly.GetManifestResourceNames())
-        {
-            if (!name.StartsWith(Prefix, StringComparison.Ordinal))
-                continue;
-            using var stream = assembly.GetManifestResourceStream(name)!;
-            using var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
-            var bytes = buffer.ToArray();
-            var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 12)) + "\"";
-            assets[name[Prefix.Length..]] = new Asset(bytes, ContentType(name), etag);
-        }
-        _assets = assets.ToFrozenDictionary(StringComparer.Ordinal);
-    }
-
-    public bool TryGet(string file, out Asset asset) => _assets.TryGetValue(file, out asset!);
-
-    public sealed record Asset(byte[] Content, string ContentType, string ETag);
-
-    private static string ContentType(string name) => Path.GetExtension(name) switch
-    {
-        ".html" => "text/html; charset=utf-8",
-        ".js" => "text/javascript; charset=utf-8",
-        ".css" => "text/css; charset=utf-8",
-        _ => "application/octet-stream",
-    };
-}
+public sealed class GraphiQLAssets() : EmbeddedAssets(typeof(GraphiQLAssets).Assembly, "graphiql/");
