@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace CxActors.Api.Live;
 
 /// <summary>
-/// This silo's <c>contactAdded</c> subscriptions. While it holds any, it listens to the live contact feed as one grain
-/// observer renewed in <see cref="IContactFeedDirectory"/>, so every silo's log writer sends it what it commits, and hands each
+/// This silo's <c>contactAdded</c> subscriptions. It listens to the live contact feed as one grain observer renewed
+/// in <see cref="IContactFeedDirectory"/>, so every silo's log writer sends it what it commits, and hands each
 /// committed interaction to the subscriptions whose filters match. Handing over never waits: what a subscriber
 /// cannot take at once is bounded by its connection's buffer (see <see cref="LiveSession"/>).
 /// </summary>
@@ -18,7 +18,6 @@ public sealed class ContactFeedHub(IGrainFactory grains, IOptions<LiveOptions> o
     private readonly Lock _gate = new();
     private readonly LiveOptions _options = options.Value;
     private Subscription[] _subscriptions = [];
-    private readonly SemaphoreSlim _firstSubscription = new(0, 1);
     private IContactFeedListener? _reference;
 
     /// <summary>Subscriptions this silo holds now.</summary>
@@ -69,25 +68,13 @@ public sealed class ContactFeedHub(IGrainFactory grains, IOptions<LiveOptions> o
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var directory = grains.GetGrain<IContactFeedDirectory>(0);
-        var listening = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                // Listed only while this silo holds a subscription: with none, no silo sends it anything, so a cluster
-                // without subscribers pays nothing per committed interaction. The reference names this object to every
-                // silo; the runtime holds it weakly, this field strongly.
-                if (Count > 0)
-                {
-                    _reference ??= grains.CreateObjectReference<IContactFeedListener>(this);
-                    await directory.ListenAsync(_reference);
-                    listening = true;
-                }
-                else if (listening && _reference is not null)
-                {
-                    await directory.LeaveAsync(_reference);
-                    listening = false;
-                }
+                // The reference names this object to every silo; the runtime holds it weakly, this field strongly.
+                _reference ??= grains.CreateObjectReference<IContactFeedListener>(this);
+                await directory.ListenAsync(_reference);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -95,8 +82,7 @@ public sealed class ContactFeedHub(IGrainFactory grains, IOptions<LiveOptions> o
             }
             try
             {
-                // Renewed every period, and at once when the first subscription opens.
-                await _firstSubscription.WaitAsync(IContactFeedDirectory.Renewal, stoppingToken);
+                await Task.Delay(IContactFeedDirectory.Renewal, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -123,23 +109,8 @@ public sealed class ContactFeedHub(IGrainFactory grains, IOptions<LiveOptions> o
 
     private void Add(Subscription subscription)
     {
-        bool first;
         lock (_gate)
-        {
-            first = _subscriptions.Length == 0;
             _subscriptions = [.. _subscriptions, subscription];
-        }
-        if (first && _firstSubscription.CurrentCount == 0)
-        {
-            try
-            {
-                _firstSubscription.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // already signalled
-            }
-        }
     }
 
     private void Remove(Subscription subscription)
