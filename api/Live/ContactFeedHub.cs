@@ -1,5 +1,6 @@
 using CxActors.Api.Data;
 using CxActors.Api.Schema;
+using CxActors.Database;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,13 +13,22 @@ namespace CxActors.Api.Live;
 /// committed interaction to the subscriptions whose filters match. Handing over never waits: what a subscriber
 /// cannot take at once is bounded by its connection's buffer (see <see cref="LiveSession"/>).
 /// </summary>
-public sealed class ContactFeedHub(IGrainFactory grains, IOptions<LiveOptions> options, ILogger<ContactFeedHub> logger)
-    : BackgroundService, IContactFeedListener
+public sealed class ContactFeedHub : BackgroundService, IContactFeedListener
 {
+    private readonly IGrainFactory _grains;
+    private readonly ILogger<ContactFeedHub> _logger;
     private readonly Lock _gate = new();
-    private readonly LiveOptions _options = options.Value;
+    private readonly LiveOptions _options;
     private Subscription[] _subscriptions = [];
     private IContactFeedListener? _reference;
+
+    public ContactFeedHub(IGrainFactory grains, IOptions<LiveOptions> options, CxMetrics metrics, ILogger<ContactFeedHub> logger)
+    {
+        _grains = grains;
+        _logger = logger;
+        _options = options.Value;
+        metrics.ObserveLiveSubscriptions(() => Count);
+    }
 
     /// <summary>Subscriptions this silo holds now.</summary>
     public int Count => Volatile.Read(ref _subscriptions).Length;
@@ -53,12 +63,12 @@ public sealed class ContactFeedHub(IGrainFactory grains, IOptions<LiveOptions> o
                 try
                 {
                     // A node per subscriber: each resolves (and caches) its own profile, nothing shared across connections.
-                    customer = new CustomerNode(grains, interaction.CustomerId);
+                    customer = new CustomerNode(_grains, interaction.CustomerId);
                     subscription.Observer.OnNext(new ContactEvent(interaction, customer));
                 }
                 catch (Exception ex)
                 {
-                    logger.LogWarning(Database.RedactedException.Of(ex), "A live subscription failed to take a contact");
+                    _logger.LogWarning(RedactedException.Of(ex), "A live subscription failed to take a contact");
                 }
             }
         }
@@ -67,18 +77,18 @@ public sealed class ContactFeedHub(IGrainFactory grains, IOptions<LiveOptions> o
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var directory = grains.GetGrain<IContactFeedDirectory>(0);
+        var directory = _grains.GetGrain<IContactFeedDirectory>(0);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 // The reference names this object to every silo; the runtime holds it weakly, this field strongly.
-                _reference ??= grains.CreateObjectReference<IContactFeedListener>(this);
+                _reference ??= _grains.CreateObjectReference<IContactFeedListener>(this);
                 await directory.ListenAsync(_reference);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(Database.RedactedException.Of(ex), "Could not renew this silo's place in the live contact feed");
+                _logger.LogWarning(RedactedException.Of(ex), "Could not renew this silo's place in the live contact feed");
             }
             try
             {
@@ -98,12 +108,12 @@ public sealed class ContactFeedHub(IGrainFactory grains, IOptions<LiveOptions> o
             return;
         try
         {
-            await grains.GetGrain<IContactFeedDirectory>(0).LeaveAsync(_reference).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            await _grains.GetGrain<IContactFeedDirectory>(0).LeaveAsync(_reference).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
         }
         catch (Exception ex)
         {
             // Forgotten by expiry instead.
-            logger.LogDebug(ex, "Could not leave the live contact feed");
+            _logger.LogDebug(ex, "Could not leave the live contact feed");
         }
     }
 

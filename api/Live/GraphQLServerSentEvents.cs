@@ -2,6 +2,7 @@ using System.Text;
 using System.Threading.Channels;
 using CxActors.Api.Http;
 using CxActors.Api.Schema;
+using CxActors.Database;
 using GraphQL.Transport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,7 +30,8 @@ public static class GraphQLServerSentEvents
         string? tooSlow = null;
         var session = new LiveSession(1, reason =>
         {
-            Interlocked.CompareExchange(ref tooSlow, reason, null);
+            if (Interlocked.CompareExchange(ref tooSlow, reason, null) is null)
+                http.RequestServices.GetRequiredService<CxMetrics>().LiveSubscriberTooSlow();
             outgoing.Writer.TryComplete();
         });
         var userContext = RequestIds.UserContext(RequestIds.Of(http));

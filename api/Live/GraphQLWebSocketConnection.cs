@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using CxActors.Api.Http;
 using CxActors.Api.Schema;
+using CxActors.Database;
 using GraphQL.Transport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,12 @@ public sealed class GraphQLWebSocketConnection
 
     /// <summary>Closed for a subscriber that let <see cref="LiveOptions.SubscriberBufferMessages"/> messages pile up.</summary>
     public const WebSocketCloseStatus TooSlowStatus = WebSocketCloseStatus.PolicyViolation;
+
+    /// <summary>
+    /// How long a close frame may wait behind what the client has not read yet (a too-slow subscriber's backlog) before
+    /// the socket is cut off: a client that resumes reading within it learns why it was disconnected.
+    /// </summary>
+    public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(30);
 
     private readonly HttpContext _http;
     private readonly WebSocket _socket;
@@ -327,12 +334,15 @@ public sealed class GraphQLWebSocketConnection
             _close = (status, reason);
         }
         if (status == TooSlowStatus)
+        {
+            _http.RequestServices.GetRequiredService<CxMetrics>().LiveSubscriberTooSlow();
             _logger.LogInformation("A live WebSocket subscriber was disconnected: {Reason}", reason);
+        }
         DisposeOperations();
         _outgoing.Writer.TryComplete();
         _closing.Cancel();
         // A client that never reads its close frame (or never answers it) is cut off.
-        _ = Task.Delay(TimeSpan.FromSeconds(30)).ContinueWith(_ =>
+        _ = Task.Delay(CloseGrace).ContinueWith(_ =>
         {
             if (_socket.State != WebSocketState.Closed)
                 _socket.Abort();
@@ -353,7 +363,7 @@ public sealed class GraphQLWebSocketConnection
             }
             if (_close is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                using var deadline = new CancellationTokenSource(CloseGrace);
                 await _socket.CloseOutputAsync(close.Status, close.Reason, deadline.Token);
             }
         }

@@ -25,7 +25,10 @@ public sealed class CxMetrics
     private readonly Counter<long> _logRetries;
     private readonly Counter<long> _graphQLRequests;
     private readonly Histogram<double> _graphQLDuration;
+    private readonly Counter<long> _liveDisconnects;
+    private readonly Counter<long> _liveDropped;
     private readonly List<Func<long>> _queueDepths = [];
+    private readonly List<Func<long>> _liveSubscriptions = [];
 
     private static readonly IReadOnlyList<double> SecondsBuckets =
         [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30];
@@ -45,6 +48,12 @@ public sealed class CxMetrics
         _graphQLRequests = meter.CreateCounter<long>("cx.graphql.requests", "{request}", "GraphQL requests by operation and outcome (ok, error)");
         _graphQLDuration = meter.CreateHistogram("cx.graphql.duration", "s", "Execution time of a GraphQL request",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+        meter.CreateObservableGauge("cx.live.subscriptions", () => Sum(_liveSubscriptions), "{subscription}",
+            "contactAdded subscriptions this silo holds");
+        _liveDisconnects = meter.CreateCounter<long>("cx.live.disconnects", "{connection}",
+            "Live connections this silo ended itself, by reason (too_slow: the subscriber let its buffer overflow)");
+        _liveDropped = meter.CreateCounter<long>("cx.live.dropped", "{interaction}",
+            "Committed interactions the live feed dropped because it fell behind (subscribers miss them; the log has them)");
     }
 
     /// <summary>Outcomes of <c>cx.ingest.records</c>.</summary>
@@ -72,10 +81,28 @@ public sealed class CxMetrics
             _queueDepths.Add(depth);
     }
 
-    private long ObserveQueueDepth()
+    private long ObserveQueueDepth() => Sum(_queueDepths);
+
+    /// <summary>Adds a source of held subscriptions to <c>cx.live.subscriptions</c> (the silo's live hub).</summary>
+    public void ObserveLiveSubscriptions(Func<long> count)
     {
-        lock (_queueDepths)
-            return _queueDepths.Sum(depth => depth());
+        lock (_liveSubscriptions)
+            _liveSubscriptions.Add(count);
+    }
+
+    /// <summary>A live connection ended by the silo because its subscriber could not keep up.</summary>
+    public void LiveSubscriberTooSlow() => _liveDisconnects.Add(1, new KeyValuePair<string, object?>("reason", "too_slow"));
+
+    public void LiveDropped(long interactions)
+    {
+        if (interactions > 0)
+            _liveDropped.Add(interactions);
+    }
+
+    private static long Sum(List<Func<long>> sources)
+    {
+        lock (sources)
+            return sources.Sum(source => source());
     }
 
     public void LogFlushed(int rows, TimeSpan duration)

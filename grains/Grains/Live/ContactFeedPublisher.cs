@@ -11,7 +11,7 @@ namespace CxActors.Live;
 /// block ingest. One loop packs whatever flushes are queued into one <see cref="ContactBatch"/> and sends it to each
 /// listener one-way, so a slow or dead silo costs the loop nothing but a message.
 /// </summary>
-public sealed class ContactFeedPublisher(IGrainFactory grains, TimeProvider clock, ILogger<ContactFeedPublisher> logger) : BackgroundService
+public sealed class ContactFeedPublisher(IGrainFactory grains, TimeProvider clock, CxMetrics metrics, ILogger<ContactFeedPublisher> logger) : BackgroundService
 {
     /// <summary>Flushes waiting to be published; past this the newest are dropped (events lost, ingest unaffected).</summary>
     public const int QueuedFlushes = 4_096;
@@ -102,7 +102,9 @@ public sealed class ContactFeedPublisher(IGrainFactory grains, TimeProvider cloc
     private void ReportDrops()
     {
         var dropped = Interlocked.Exchange(ref _dropped, 0);
-        if (dropped > 0)
-            logger.LogWarning("The live contact feed fell behind and dropped {Interactions} committed interactions (subscribers miss them; the log has them)", dropped);
+        if (dropped == 0)
+            return;
+        metrics.LiveDropped(dropped);
+        logger.LogWarning("The live contact feed fell behind and dropped {Interactions} committed interactions (subscribers miss them; the log has them)", dropped);
     }
 }

@@ -23,9 +23,20 @@ public sealed class LiveClient : IAsyncDisposable
         _process = process;
         _ = Task.Run(async () =>
         {
+            // A line that is not JSON is kept as text (a failing test shows it) rather than ending the reading, which
+            // would leave the client blocked on a full pipe and the test waiting for lines that never come.
             while (await process.StandardOutput.ReadLineAsync() is { } line)
             {
-                if (JsonNode.Parse(line) is JsonObject o)
+                JsonObject? o;
+                try
+                {
+                    o = JsonNode.Parse(line) as JsonObject;
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                    o = new JsonObject { ["unparsed"] = line.Length <= 200 ? line : line[..200] + $"… ({line.Length} characters)" };
+                }
+                if (o is not null)
                     _lines.Writer.TryWrite(o);
             }
             _lines.Writer.TryComplete();
