@@ -22,6 +22,10 @@ public sealed class LogRedactionTests
     [InlineData("S127.0.0.1:11111:123456789 took 00:00:01.2345678 at 2024-03-01 10:00:00.123 for 1234567 rows",
         "S127.0.0.1:11111:123456789 took 00:00:01.2345678 at 2024-03-01 10:00:00.123 for 1234567 rows")]
     [InlineData("trace 4bf92f3577b34da6a3ce929d0e0e4736 version 10.4.2 id 3fa85f64", "trace 4bf92f3577b34da6a3ce929d0e0e4736 version 10.4.2 id 3fa85f64")]
+    [InlineData("Connection id \"0HNQDVHVR4O1V\", Request id \"0HNQDVHVR4O1V:00000001\": started", "Connection id \"0HNQDVHVR4O1V\", Request id \"0HNQDVHVR4O1V:00000001\": started")]
+    // ...but a phone after a colon is still a phone.
+    [InlineData("callback:5571988776655 from 0HNQDVHVR4O1V:0000000A", "callback:[phone] from 0HNQDVHVR4O1V:0000000A")]
+    [InlineData("5571988776655:00000001", "[phone]:[phone]")]
     public void E_mails_and_phones_are_redacted_and_other_text_is_kept(string text, string expected) =>
         Assert.Equal(expected, CxActors.ServiceDefaults.PersonalDataRedactor.Redact(text));
 
