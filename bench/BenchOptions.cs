@@ -21,7 +21,8 @@ public sealed class BenchOptions
           --raw-rows N            rows for the raw references (a), (a') and 1a (default: every generated row)
           --activation-interactions N  interactions of the activation-heavy load, every customer new (default: a fifth
                                   of --interactions)
-          --no-telemetry-part     skip the telemetry on/off part (four silo restarts)
+          --no-telemetry-part     skip the settings-cost parts: telemetry on/off (four silo restarts) and the Orleans
+                                  dashboard off/on/profiling (six; three in --smoke)
           --history-levels A,B,C  history lengths for part 2 (default 10,1000,100000)
           --history-samples N     single-interaction requests per level and identity kind (default 300)
           --query-clients N       concurrent query clients (default 16)

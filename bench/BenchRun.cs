@@ -81,11 +81,12 @@ public static class BenchRun
             // Last: it replaces the silo (every figure above was read from the first one).
             var cold = await ColdQueryBench.RunAsync(ctx, async ports =>
                 stopSilo.Silo = await SiloProcess.StartAsync(database.ConnectionString, siloSettings, ports, silo.ApiKey, keyStored: true));
-            // After every other figure: it restarts the silo four times, with telemetry off and on.
-            var telemetry = o.TelemetryPart
-                ? await TelemetryBench.RunAsync(ctx, async (ports, extra) => stopSilo.Silo = await SiloProcess.StartAsync(database.ConnectionString,
-                    new Dictionary<string, string>(siloSettings.Concat(extra)), ports, silo.ApiKey, keyStored: true))
-                : null;
+            // After every other figure: they restart the silo, with telemetry off and on, then with the Orleans dashboard off and on.
+            async Task<SiloProcess> RestartWith(SiloPorts ports, IDictionary<string, string> extra) =>
+                stopSilo.Silo = await SiloProcess.StartAsync(database.ConnectionString,
+                    new Dictionary<string, string>(siloSettings.Where(s => !extra.ContainsKey(s.Key)).Concat(extra)), ports, silo.ApiKey, keyStored: true);
+            var telemetry = o.TelemetryPart ? await TelemetryBench.RunAsync(ctx, RestartWith) : null;
+            var dashboard = o.TelemetryPart ? await DashboardCostBench.RunAsync(ctx, RestartWith) : null;
 
             var stopped = await StopAsync(ctx);
             ctx.Notes.Add(stopped);
@@ -97,6 +98,7 @@ public static class BenchRun
                 RawLimit = rawLimit,
                 Activation = activation,
                 Telemetry = telemetry,
+                Dashboard = dashboard,
             }.Print(Console.Out);
         }
         catch (Exception ex)

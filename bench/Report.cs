@@ -33,6 +33,7 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
     public RawLimitResult? RawLimit { get; init; }
     public ActivationResult? Activation { get; init; }
     public TelemetryResult? Telemetry { get; init; }
+    public DashboardCostResult? Dashboard { get; init; }
 
     /// <summary>Prints the report and returns its figures (the JSON line's).</summary>
     public Dictionary<string, double?> Print(TextWriter output)
@@ -78,6 +79,11 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         {
             Row("telemetry_ingest_ratio", $"ingest/s with Telemetry:Enabled=true (OTLP to a sink, default sampling) / false: {tel.IngestOnPerSecond:N0} / {tel.IngestOffPerSecond:N0}, mean of {tel.Rounds} each");
             Row("telemetry_query_ratio", $"GraphQL requests/s, the same: {tel.QueryOnPerSecond:N0} / {tel.QueryOffPerSecond:N0} ({tel.ExportRequests:N0} OTLP exports, {tel.ExportBytes / 1024.0:N0} KiB received)");
+        }
+        if (Dashboard is { } dash)
+        {
+            Row("dashboard_ingest_ratio", $"ingest/s with the Orleans dashboard as shipped (grain profiling off) / OrleansDashboard:Enabled=false: {dash.IngestOnPerSecond:N0} / {dash.IngestOffPerSecond:N0}, mean of {dash.Rounds} each");
+            Row("dashboard_profiling_ingest_ratio", $"ingest/s with OrleansDashboard:GrainProfiling=true / dashboard off: {dash.IngestProfilingPerSecond:N0} / {dash.IngestOffPerSecond:N0}");
         }
         if (history is not null)
         {
@@ -221,6 +227,8 @@ public sealed class Report(BenchContext ctx, ReferenceResult refs, IngestResult 
         f["activation_silo_us"] = Activation is null || f["silo_us_per_interaction"] is not { } perInteraction ? null : N(Activation.ActivationSiloUs(perInteraction));
         f["telemetry_ingest_ratio"] = Telemetry is null ? null : N(Telemetry.IngestRatio);
         f["telemetry_query_ratio"] = Telemetry is null ? null : N(Telemetry.QueryRatio);
+        f["dashboard_ingest_ratio"] = Dashboard is null ? null : N(Dashboard.IngestRatio);
+        f["dashboard_profiling_ingest_ratio"] = Dashboard is null ? null : N(Dashboard.ProfilingIngestRatio);
         f["history_growth"] = history is null ? null : N(history.Growth);
         f["query_per_s"] = query is { Available: true } ? N(query.PerSecond) : null;
         f["query_p50_ms"] = query is { Available: true } ? N(query.P50Ms) : null;
