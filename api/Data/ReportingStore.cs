@@ -29,21 +29,11 @@ public sealed class ReportingStore(CxDataSources dataSources, FleetQueryGate fle
             sql.Append(" HAVING contacts < @afterContacts OR (contacts = @afterContacts AND customer_id > @afterCustomer)");
         sql.Append(" ORDER BY contacts DESC, customer_id ASC LIMIT @limit");
 
-        using var slot = await fleetGate.EnterAsync(cancellationToken);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = new MySqlCommand(sql.ToString(), connection);
-        AddWindow(command, sinceExclusive, untilInclusive, channel);
-        command.Parameters.AddWithValue("@limit", limit);
-        if (after is { } a)
+        return await ReadPageAsync(sql.ToString(), limit, command =>
         {
-            command.Parameters.AddWithValue("@afterContacts", a.Contacts);
-            command.Parameters.AddWithValue("@afterCustomer", a.CustomerId);
-        }
-        var rows = new List<CustomerContacts>(Math.Min(limit, 128));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            rows.Add(new CustomerContacts(reader.GetString(0), Convert.ToInt32(reader.GetValue(1))));
-        return rows;
+            AddWindow(command, sinceExclusive, untilInclusive, channel);
+            AddAfterCount(command, "@afterContacts", after);
+        }, ReadCustomerContacts, cancellationToken);
     }
 
     /// <summary>How many customers have at least one contact in the window.</summary>
@@ -144,21 +134,11 @@ public sealed class ReportingStore(CxDataSources dataSources, FleetQueryGate fle
             sql.Append(" AND (repeats < @afterRepeats OR (repeats = @afterRepeats AND customer_id > @afterCustomer))");
         sql.Append(" ORDER BY repeats DESC, customer_id ASC LIMIT @limit");
 
-        using var slot = await fleetGate.EnterAsync(cancellationToken);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = new MySqlCommand(sql.ToString(), connection);
-        AddRepeatWindow(command, sinceExclusive, untilInclusive, window, minRepeats);
-        command.Parameters.AddWithValue("@limit", limit);
-        if (after is { } a)
+        return await ReadPageAsync(sql.ToString(), limit, command =>
         {
-            command.Parameters.AddWithValue("@afterRepeats", a.Repeats);
-            command.Parameters.AddWithValue("@afterCustomer", a.CustomerId);
-        }
-        var rows = new List<CustomerContacts>(Math.Min(limit, 128));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            rows.Add(new CustomerContacts(reader.GetString(0), Convert.ToInt32(reader.GetValue(1))));
-        return rows;
+            AddRepeatWindow(command, sinceExclusive, untilInclusive, window, minRepeats);
+            AddAfterCount(command, "@afterRepeats", after);
+        }, ReadCustomerContacts, cancellationToken);
     }
 
     /// <summary>How many customers <see cref="RepeatCallersAsync"/> lists in all.</summary>
@@ -190,23 +170,14 @@ public sealed class ReportingStore(CxDataSources dataSources, FleetQueryGate fle
     }
 
     /// <summary>Customer ids in id (binary) order, strictly after <paramref name="afterCustomerId"/>: the primary key.</summary>
-    public async Task<List<string>> CustomerIdsAsync(string? afterCustomerId, int limit, CancellationToken cancellationToken)
-    {
-        using var slot = await fleetGate.EnterAsync(cancellationToken);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = new MySqlCommand(
-            "SELECT customer_id FROM customers" + (afterCustomerId is null ? "" : " WHERE customer_id > @after") +
-            " ORDER BY customer_id LIMIT @limit",
-            connection);
-        if (afterCustomerId is not null)
-            command.Parameters.AddWithValue("@after", afterCustomerId);
-        command.Parameters.AddWithValue("@limit", limit);
-        var ids = new List<string>(Math.Min(limit, 128));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            ids.Add(reader.GetString(0));
-        return ids;
-    }
+    public Task<List<string>> CustomerIdsAsync(string? afterCustomerId, int limit, CancellationToken cancellationToken) =>
+        ReadPageAsync(
+            "SELECT customer_id FROM customers" + (afterCustomerId is null ? "" : " WHERE customer_id > @after") + " ORDER BY customer_id LIMIT @limit",
+            limit, command =>
+            {
+                if (afterCustomerId is not null)
+                    command.Parameters.AddWithValue("@after", afterCustomerId);
+            }, static reader => reader.GetString(0), cancellationToken);
 
     public async Task<int> CountCustomersAsync(CancellationToken cancellationToken)
     {
@@ -245,28 +216,18 @@ public sealed class ReportingStore(CxDataSources dataSources, FleetQueryGate fle
     }
 
     /// <summary>Phone link conflicts in the order they were recorded, strictly after <paramref name="afterId"/>: the primary key.</summary>
-    public async Task<List<PhoneConflict>> PhoneConflictsAsync(long? afterId, int limit, CancellationToken cancellationToken)
-    {
-        using var slot = await fleetGate.EnterAsync(cancellationToken);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = new MySqlCommand(
+    public Task<List<PhoneConflict>> PhoneConflictsAsync(long? afterId, int limit, CancellationToken cancellationToken) =>
+        ReadPageAsync(
             "SELECT conflict_id, phone, linked_customer_id, other_customer_id, source_channel, source_interaction_id, source_started_at, detected_at " +
             "FROM phone_link_conflicts" + (afterId is null ? "" : " WHERE conflict_id > @after") + " ORDER BY conflict_id LIMIT @limit",
-            connection);
-        if (afterId is not null)
-            command.Parameters.AddWithValue("@after", afterId);
-        command.Parameters.AddWithValue("@limit", limit);
-        var rows = new List<PhoneConflict>(Math.Min(limit, 128));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new PhoneConflict(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+            limit, command =>
+            {
+                if (afterId is not null)
+                    command.Parameters.AddWithValue("@after", afterId);
+            }, static reader => new PhoneConflict(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
                 reader.IsDBNull(4) || !Channels.TryParse(reader.GetString(4), out var channel) ? null : channel, reader.IsDBNull(5) ? null : reader.GetString(5),
                 reader.IsDBNull(6) ? null : DateTime.SpecifyKind(reader.GetDateTime(6), DateTimeKind.Utc),
-                DateTime.SpecifyKind(reader.GetDateTime(7), DateTimeKind.Utc)));
-        }
-        return rows;
-    }
+                DateTime.SpecifyKind(reader.GetDateTime(7), DateTimeKind.Utc)), cancellationToken);
 
     public async Task<int> CountPhoneConflictsAsync(CancellationToken cancellationToken)
     {
@@ -284,6 +245,37 @@ public sealed class ReportingStore(CxDataSources dataSources, FleetQueryGate fle
         await using var connection = await OpenAsync(cancellationToken);
         return await PhoneLinks.ReadAsync(connection, phones, cancellationToken);
     }
+
+    /// <summary>
+    /// One page of a keyset list: a slot of the fleet gate, <paramref name="bind"/>'s parameters and <c>@limit</c>, up to
+    /// <paramref name="limit"/> rows read with <paramref name="read"/>.
+    /// </summary>
+    private async Task<List<T>> ReadPageAsync<T>(string sql, int limit, Action<MySqlCommand> bind, Func<MySqlDataReader, T> read,
+        CancellationToken cancellationToken)
+    {
+        using var slot = await fleetGate.EnterAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new MySqlCommand(sql, connection);
+        bind(command);
+        command.Parameters.AddWithValue("@limit", limit);
+        var rows = new List<T>(Math.Min(limit, 128));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(read(reader));
+        return rows;
+    }
+
+    /// <summary>The position after which a (count descending, customer id) list goes on; the count's parameter is named by its list.</summary>
+    private static void AddAfterCount(MySqlCommand command, string countParameter, (int Count, string CustomerId)? after)
+    {
+        if (after is not { } a)
+            return;
+        command.Parameters.AddWithValue(countParameter, a.Count);
+        command.Parameters.AddWithValue("@afterCustomer", a.CustomerId);
+    }
+
+    private static CustomerContacts ReadCustomerContacts(MySqlDataReader reader) =>
+        new(reader.GetString(0), Convert.ToInt32(reader.GetValue(1)));
 
     private static void AddWindow(MySqlCommand command, DateTime sinceExclusive, DateTime untilInclusive, Channel? channel)
     {

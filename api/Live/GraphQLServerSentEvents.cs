@@ -34,9 +34,7 @@ public static class GraphQLServerSentEvents
                 http.RequestServices.GetRequiredService<CxMetrics>().LiveSubscriberTooSlow();
             outgoing.Writer.TryComplete();
         });
-        var userContext = RequestIds.UserContext(RequestIds.Of(http));
-        userContext[LiveSession.Key] = session;
-        var result = await LiveExecution.ExecuteAsync(http, request, http.User, userContext, http.RequestAborted);
+        var result = await LiveExecution.ExecuteAsync(http, request, http.User, session, http.RequestAborted);
 
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = MediaType + "; charset=utf-8";

@@ -248,9 +248,7 @@ public sealed class GraphQLWebSocketConnection
             return;
         }
 
-        var userContext = RequestIds.UserContext(RequestIds.Of(_http));
-        userContext[LiveSession.Key] = _session;
-        var result = await LiveExecution.ExecuteAsync(_http, request, _session.User ?? _http.User, userContext, _closing.Token);
+        var result = await LiveExecution.ExecuteAsync(_http, request, _session.User ?? _http.User, _session, _closing.Token);
         if (result.Streams is { Count: > 0 } streams)
         {
             var stream = streams.Values.First();

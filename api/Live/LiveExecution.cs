@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CxActors.Api.Http;
 using CxActors.Api.Schema;
 using GraphQL.Transport;
 using Microsoft.AspNetCore.Http;
@@ -9,9 +10,13 @@ namespace CxActors.Api.Live;
 /// <summary>Runs a document for a live transport (WebSocket or SSE): GraphQL.NET's executer, subscriptions included.</summary>
 public static class LiveExecution
 {
+    /// <summary>Runs <paramref name="request"/> for <paramref name="session"/>, which the user context carries with the request id.</summary>
     public static Task<ExecutionResult> ExecuteAsync(HttpContext http, GraphQLRequest request, ClaimsPrincipal user,
-        Dictionary<string, object?> userContext, CancellationToken cancellationToken) =>
-        http.RequestServices.GetRequiredService<IDocumentExecuter<CxSchema>>().ExecuteAsync(new ExecutionOptions
+        LiveSession session, CancellationToken cancellationToken)
+    {
+        var userContext = RequestIds.UserContext(RequestIds.Of(http));
+        userContext[LiveSession.Key] = session;
+        return http.RequestServices.GetRequiredService<IDocumentExecuter<CxSchema>>().ExecuteAsync(new ExecutionOptions
         {
             Query = request.Query,
             Variables = request.Variables,
@@ -23,4 +28,5 @@ public static class LiveExecution
             // No execution timeout: a subscription lives as long as its connection; the token ends it.
             CancellationToken = cancellationToken,
         });
+    }
 }

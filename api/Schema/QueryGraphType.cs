@@ -29,13 +29,8 @@ public sealed class QueryGraphType : ObjectGraphType
                 var services = CustomerGraphType.Services(ctx);
                 var first = Paging.First(ctx);
                 var after = services.Cursors.ParseCustomer(ctx.GetArgument<string?>("after"));
-                var ids = await services.Reporting.CustomerIdsAsync(after, first + 1, ctx.CancellationToken);
-                var hasNext = ids.Count > first;
-                if (hasNext)
-                    ids.RemoveAt(first);
-                var nodes = ids.ConvertAll(id => new CustomerNode(services.Grains, id));
-                var endCursor = nodes.Count > 0 ? services.Cursors.Customer(nodes[^1].Id) : null;
-                return new Connection<CustomerNode>(nodes, new PageInfo(hasNext, endCursor), services.Reporting.CountCustomersAsync);
+                return await Paging.PageAsync(first, limit => services.Reporting.CustomerIdsAsync(after, limit, ctx.CancellationToken),
+                    id => new CustomerNode(services.Grains, id), node => services.Cursors.Customer(node.Id), services.Reporting.CountCustomersAsync);
             }));
 
         Field<NonNullGraphType<CustomerCountConnectionGraphType>>("contactCounts")
@@ -54,13 +49,7 @@ public sealed class QueryGraphType : ObjectGraphType
                 var after = services.Cursors.ParseCount(ctx.GetArgument<string?>("after"));
                 var (since, until) = Window.From(ctx, services.UtcNow);
                 var channel = ctx.GetArgument<Channel?>("channel");
-                var rows = await services.Reporting.ContactCountsAsync(since, until, channel, after, first + 1, ctx.CancellationToken);
-                var hasNext = rows.Count > first;
-                if (hasNext)
-                    rows.RemoveAt(first);
-                var nodes = rows.ConvertAll(r => new CustomerCountNode(new CustomerNode(services.Grains, r.CustomerId), r.Contacts));
-                var endCursor = nodes.Count > 0 ? services.Cursors.Count(nodes[^1].Contacts, nodes[^1].Customer.Id) : null;
-                return new Connection<CustomerCountNode>(nodes, new PageInfo(hasNext, endCursor),
+                return await CountPageAsync(services, first, limit => services.Reporting.ContactCountsAsync(since, until, channel, after, limit, ctx.CancellationToken),
                     ct => services.Reporting.CountContactingCustomersAsync(since, until, channel, ct));
             }));
 
@@ -140,13 +129,7 @@ public sealed class QueryGraphType : ObjectGraphType
                 var after = services.Cursors.ParseCount(ctx.GetArgument<string?>("after"));
                 var (since, until) = Window.From(ctx, services.UtcNow);
                 RepeatArguments.SinceBeforeUntil(since, until);
-                var rows = await services.Reporting.RepeatCallersAsync(since, until, window, minRepeats, after, first + 1, ctx.CancellationToken);
-                var hasNext = rows.Count > first;
-                if (hasNext)
-                    rows.RemoveAt(first);
-                var nodes = rows.ConvertAll(r => new CustomerCountNode(new CustomerNode(services.Grains, r.CustomerId), r.Contacts));
-                var endCursor = nodes.Count > 0 ? services.Cursors.Count(nodes[^1].Contacts, nodes[^1].Customer.Id) : null;
-                return new Connection<CustomerCountNode>(nodes, new PageInfo(hasNext, endCursor),
+                return await CountPageAsync(services, first, limit => services.Reporting.RepeatCallersAsync(since, until, window, minRepeats, after, limit, ctx.CancellationToken),
                     ct => services.Reporting.CountRepeatCallersAsync(since, until, window, minRepeats, ct));
             }));
 
@@ -164,14 +147,16 @@ public sealed class QueryGraphType : ObjectGraphType
                 var services = CustomerGraphType.Services(ctx);
                 var first = Paging.First(ctx);
                 var after = services.Cursors.ParsePhoneConflict(ctx.GetArgument<string?>("after"));
-                var rows = await services.Reporting.PhoneConflictsAsync(after, first + 1, ctx.CancellationToken);
-                var hasNext = rows.Count > first;
-                if (hasNext)
-                    rows.RemoveAt(first);
-                var endCursor = rows.Count > 0 ? services.Cursors.PhoneConflict(rows[^1].Id) : null;
-                return new Connection<PhoneConflict>(rows, new PageInfo(hasNext, endCursor), services.Reporting.CountPhoneConflictsAsync);
+                return await Paging.PageAsync(first, limit => services.Reporting.PhoneConflictsAsync(after, limit, ctx.CancellationToken),
+                    static (PhoneConflict row) => row, row => services.Cursors.PhoneConflict(row.Id), services.Reporting.CountPhoneConflictsAsync);
             }));
     }
+
+    /// <summary>A page of contactCounts or repeatCallers: (customer, count) rows, positioned by the count cursor.</summary>
+    private static Task<Connection<CustomerCountNode>> CountPageAsync(CxGraphServices services, int first,
+        Func<int, Task<List<CustomerContacts>>> readRows, Func<CancellationToken, Task<int>> totalCount) =>
+        Paging.PageAsync(first, readRows, row => new CustomerCountNode(new CustomerNode(services.Grains, row.CustomerId), row.Contacts),
+            node => services.Cursors.Count(node.Contacts, node.Customer.Id), totalCount);
 
     /// <summary>An e-mail (contains '@') goes to its grain; anything else is a phone number, looked up in E.164 (null when not a valid number).</summary>
     private static object? Lookup(CustomerLoader loader, string defaultRegion, string id)

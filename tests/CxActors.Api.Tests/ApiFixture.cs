@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -7,10 +8,20 @@ namespace CxActors.Api.Tests;
 
 /// <summary>
 /// One real silo (the built binary) on a fresh database, shared by the HTTP test classes. The grains keep only
-/// 5 recent interactions in memory here, so that deep pages and old windows are answered from MySQL.
+/// 5 recent interactions in memory here, so that deep pages and old windows are answered from MySQL. A test class
+/// that needs a database of its own (or another capacity) derives a fixture of its own from this one.
 /// </summary>
-public sealed class ApiFixture : IAsyncLifetime
+public class ApiFixture : IAsyncLifetime
 {
+    private readonly int _recentCapacity;
+
+    // xUnit builds a fixture through its one public constructor; a derived fixture passes its own capacity.
+    public ApiFixture() : this(recentCapacity: 5)
+    {
+    }
+
+    protected ApiFixture(int recentCapacity) => _recentCapacity = recentCapacity;
+
     public TestDatabase Database { get; private set; } = null!;
     public SiloProcess Silo { get; private set; } = null!;
     public HttpClient Http => Silo.Http;
@@ -20,7 +31,7 @@ public sealed class ApiFixture : IAsyncLifetime
         Database = await TestDatabase.CreateAsync();
         Silo = await SiloProcess.StartAsync(Database.ConnectionString, new Dictionary<string, string>
         {
-            ["CustomerHistory:RecentCapacity"] = "5",
+            ["CustomerHistory:RecentCapacity"] = _recentCapacity.ToString(CultureInfo.InvariantCulture),
         });
     }
 
