@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using PhoneNumbers;
 
 namespace CxActors.Ingest;
@@ -12,7 +13,15 @@ public static class Phones
     /// <summary>Longer input is refused before parsing: no real number with its punctuation comes near it.</summary>
     public const int MaxInputLength = 64;
 
+    /// <summary>Most distinct inputs remembered per default region; past it the memory is cleared and refilled.</summary>
+    public const int CacheCapacity = 65_536;
+
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
+    // libphonenumber costs 10-25 µs a number, on every record that carries one, and a customer's records carry the
+    // same number again and again: the answers are remembered, keyed by the trimmed input, looked up by span (no
+    // string per hit). Bounded by clearing, not by eviction order: the next records refill it.
+    private static readonly ConcurrentDictionary<string, ConcurrentDictionary<string, (bool Ok, string Value)>> Answers = new(StringComparer.Ordinal);
 
     /// <summary>Whether libphonenumber knows the region (ISO 3166 alpha-2, upper case).</summary>
     public static bool IsSupportedRegion(string region) => Util.GetSupportedRegions().Contains(region);
@@ -43,8 +52,23 @@ public static class Phones
     /// </summary>
     public static bool TryNormalize(ReadOnlySpan<char> raw, string defaultRegion, out string e164, out string problem)
     {
-        e164 = "";
         var s = raw.Trim();
+        var answers = Answers.GetOrAdd(defaultRegion, static _ => new ConcurrentDictionary<string, (bool, string)>(StringComparer.Ordinal));
+        if (answers.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(s, out var known))
+        {
+            (e164, problem) = known.Ok ? (known.Value, "") : ("", known.Value);
+            return known.Ok;
+        }
+        var ok = Normalize(s, defaultRegion, out e164, out problem);
+        if (answers.Count >= CacheCapacity)
+            answers.Clear();
+        answers.TryAdd(s.ToString(), (ok, ok ? e164 : problem));
+        return ok;
+    }
+
+    private static bool Normalize(ReadOnlySpan<char> s, string defaultRegion, out string e164, out string problem)
+    {
+        e164 = "";
         if (s.Length > MaxInputLength)
         {
             problem = $"longer than {MaxInputLength} characters";

@@ -33,6 +33,29 @@ public sealed class PhoneNormalizationTests
         Assert.Equal(expected, e164);
     }
 
+    [Fact]
+    public void A_remembered_answer_is_the_same_answer_and_belongs_to_its_region()
+    {
+        // Each input twice (the second answer comes from memory), valid and refused alike, with surrounding space that
+        // the memory must ignore as the parser does; "(212) 736-5000" is New York's in US and Rio de Janeiro's in BR.
+        foreach (var (raw, region, ok, expected) in new[]
+                 {
+                     ("(71) 99999-0000", "BR", true, "+5571999990000"),
+                     ("  (71) 99999-0000 ", "BR", true, "+5571999990000"),
+                     ("123", "BR", false, "too short"),
+                     ("(212) 736-5000", "US", true, "+12127365000"),
+                     ("(212) 736-5000", "BR", true, "+552127365000"),
+                     ("(212) 736-5000", "US", true, "+12127365000"),
+                 })
+        {
+            for (var round = 0; round < 2; round++)
+            {
+                Assert.Equal(ok, Phones.TryNormalize(raw, region, out var e164, out var problem));
+                Assert.Equal(ok ? (expected, "") : ("", expected), (e164, problem));
+            }
+        }
+    }
+
     [Theory]
     [InlineData("123", "too short")]
     [InlineData("+55 71 9", "too short")]
