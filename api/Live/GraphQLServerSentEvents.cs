@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using CxActors.Access;
 using CxActors.Api.Http;
 using CxActors.Api.Schema;
 using CxActors.Database;
@@ -16,7 +17,8 @@ namespace CxActors.Api.Live;
 /// with <c>Accept: text/event-stream</c> answers a <c>text/event-stream</c> of <c>next</c> events (each an execution
 /// result) ended by one <c>complete</c> event. A query gives one next; a subscription one per event until the client
 /// goes away. A subscriber that lets <see cref="LiveOptions.SubscriberBufferMessages"/> events pile up gets a last
-/// next with a LIVE_SUBSCRIBER_TOO_SLOW error, then complete, and the response ends.
+/// next with a LIVE_SUBSCRIBER_TOO_SLOW error, then complete, and the response ends; so does a stream whose credential
+/// ends (LIVE_CREDENTIAL_EXPIRED, LIVE_CREDENTIAL_REVOKED: see <see cref="LiveCredentialWatch"/>).
 /// </summary>
 public static class GraphQLServerSentEvents
 {
@@ -27,13 +29,17 @@ public static class GraphQLServerSentEvents
         var options = http.RequestServices.GetRequiredService<IOptions<LiveOptions>>().Value;
         var serializer = http.RequestServices.GetRequiredService<IGraphQLTextSerializer>();
         var outgoing = System.Threading.Channels.Channel.CreateBounded<string>(new BoundedChannelOptions(options.SubscriberBufferMessages) { SingleReader = true });
-        string? tooSlow = null;
-        var session = new LiveSession(1, reason =>
+        var metrics = http.RequestServices.GetRequiredService<CxMetrics>();
+        // Why the silo ends the stream (the first reason wins): its last next carries it as an error.
+        ExecutionError? ending = null;
+        void End(ExecutionError error, Action count)
         {
-            if (Interlocked.CompareExchange(ref tooSlow, reason, null) is null)
-                http.RequestServices.GetRequiredService<CxMetrics>().LiveSubscriberTooSlow();
+            if (Interlocked.CompareExchange(ref ending, error, null) is null)
+                count();
             outgoing.Writer.TryComplete();
-        });
+        }
+        var session = new LiveSession(1, reason =>
+            End(new ExecutionError(reason) { Code = ErrorCodes.LiveSubscriberTooSlow }, metrics.LiveSubscriberTooSlow));
         var userContext = RequestIds.UserContext(RequestIds.Of(http));
         userContext[LiveSession.Key] = session;
         var result = await LiveExecution.ExecuteAsync(http, request, http.User, userContext, http.RequestAborted);
@@ -45,9 +51,13 @@ public static class GraphQLServerSentEvents
         http.Response.Headers["X-Accel-Buffering"] = "no";
 
         IDisposable? subscription = null;
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        var credentialWatch = Task.CompletedTask;
         if (result.Streams is { Count: > 0 } streams)
         {
             subscription = streams.Values.First().Subscribe(new Observer(outgoing, serializer, session, options.SubscriberBufferMessages));
+            credentialWatch = LiveCredentialWatch.WatchAsync(http.User, http.RequestServices.GetRequiredService<ApiKeyCache>(), options.CredentialRecheck,
+                e => End(new ExecutionError(e.Message) { Code = e.Code }, () => metrics.LiveCredentialEnded(e.MetricReason)), watching.Token);
         }
         else
         {
@@ -59,7 +69,7 @@ public static class GraphQLServerSentEvents
             await http.Response.Body.FlushAsync(http.RequestAborted);
             await foreach (var message in outgoing.Reader.ReadAllAsync(http.RequestAborted))
             {
-                if (Volatile.Read(ref tooSlow) is not null)
+                if (Volatile.Read(ref ending) is not null)
                     break;
                 await http.Response.WriteAsync(message, Encoding.UTF8, http.RequestAborted);
                 if (outgoing.Reader.Count == 0)
@@ -67,12 +77,11 @@ public static class GraphQLServerSentEvents
             }
             subscription?.Dispose();
             subscription = null;
-            if (Volatile.Read(ref tooSlow) is { } reason)
+            if (Volatile.Read(ref ending) is { } error)
             {
                 http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CxActors.Api.Live")
-                    .LogInformation("A live SSE subscriber was disconnected: {Reason}", reason);
-                await http.Response.WriteAsync(Event("next", serializer.Serialize(
-                    new ExecutionResult(new ExecutionError(reason) { Code = ErrorCodes.LiveSubscriberTooSlow }))), Encoding.UTF8, http.RequestAborted);
+                    .LogInformation("A live SSE subscriber was disconnected: {Reason}", error.Code);
+                await http.Response.WriteAsync(Event("next", serializer.Serialize(new ExecutionResult(error))), Encoding.UTF8, http.RequestAborted);
             }
             await http.Response.WriteAsync(Event("complete", null), Encoding.UTF8, http.RequestAborted);
             await http.Response.Body.FlushAsync(http.RequestAborted);
@@ -84,6 +93,8 @@ public static class GraphQLServerSentEvents
         finally
         {
             subscription?.Dispose();
+            await watching.CancelAsync();
+            await credentialWatch;
         }
     }
 

@@ -1,8 +1,13 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using CxActors.Access;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using MySqlConnector;
 using static CxActors.Tests.Infrastructure.CanonicalBodies;
 
 namespace CxActors.Tests;
@@ -185,6 +190,104 @@ public sealed class LiveSubscriptionTests
         Assert.Equal(0, await MetricAsync(a, "cx_live_subscriptions"));
         Assert.Equal(0, await MetricAsync(a, "cx_live_dropped_total"));
         Assert.InRange(slow.Nexts("slow").Count, 0, burstSize - 1);
+    }
+
+    [Fact]
+    public async Task Live_connections_end_when_their_token_expires_or_their_key_is_revoked()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var keptKey = await SiloProcess.ProvisionKeyAsync(db.ConnectionString, [Scopes.Read], name: "live-kept");
+        var revokedKey = await SiloProcess.ProvisionKeyAsync(db.ConnectionString, [Scopes.Read], name: "live-revoked");
+        using var signer = RSA.Create(2048);
+        await using var a = await SiloProcess.StartAsync(db.ConnectionString, new Dictionary<string, string>
+        {
+            ["Auth:Jwt:SigningKeys"] = signer.ExportSubjectPublicKeyInfoPem(),
+            ["Auth:Jwt:Issuer"] = "https://issuer.test",
+            ["Auth:Jwt:Audience"] = "cx-api",
+            ["Auth:Jwt:ClockSkew"] = "00:00:00",
+            ["Auth:KeyRefreshInterval"] = "00:00:01",
+            ["Live:CredentialRecheck"] = "00:00:01",
+        });
+        var ws = "ws" + a.Url["http".Length..] + "/graphql";
+        var query = $"subscription {{ contactAdded {{ {Selection} }} }}";
+
+        // A token that expires in 15 s (exp is in whole seconds), minted as AccessTests mints them; no clock skew allowed.
+        var expires = DateTime.UnixEpoch.AddSeconds(Math.Floor((DateTime.UtcNow - DateTime.UnixEpoch).TotalSeconds) + 15);
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "https://issuer.test",
+            Audience = "cx-api",
+            IssuedAt = expires.AddMinutes(-20),
+            NotBefore = expires.AddMinutes(-20),
+            Expires = expires,
+            Claims = new Dictionary<string, object> { ["sub"] = "live-service", ["scope"] = "read" },
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(signer), SecurityAlgorithms.RsaSha256),
+        });
+        Task<LiveClient> Client(string credential) => LiveClient.StartAsync(new
+        {
+            url = ws,
+            connectionParams = new Dictionary<string, string> { ["Authorization"] = "Bearer " + credential },
+            subscriptions = new[] { new { id = "s", query } },
+        });
+        await using var byToken = await Client(token);
+        await using var byRevoked = await Client(revokedKey);
+        await using var byKept = await Client(keptKey);
+        using var sseClient = a.CreateClient(authenticated: false, timeout: Timeout.InfiniteTimeSpan);
+        using var sse = await OpenSseAsync(sseClient, token, query);
+        Assert.Equal(HttpStatusCode.OK, sse.StatusCode);
+        var sseBody = new StreamReader(await sse.Content.ReadAsStreamAsync()).ReadToEndAsync();
+        foreach (var client in new[] { byToken, byRevoked, byKept })
+            await client.WaitForAsync(l => l["connected"] is not null);
+
+        // Revoked: the silo reloads its keys every second and each connection checks its key every second.
+        await using (var connection = new MySqlConnection(db.ConnectionString))
+        {
+            await connection.OpenAsync();
+            Assert.Equal(ApiKeyStore.RevokeOutcome.Revoked, await ApiKeyStore.RevokeAsync(connection, "live-revoked"));
+        }
+        var revokedAt = Stopwatch.StartNew();
+        var revoked = await byRevoked.WaitForAsync(l => l["closed"] is not null, TimeSpan.FromSeconds(30));
+        Assert.Equal((4401, "Unauthorized: API key revoked"), ((int)revoked["closed"]!, (string?)revoked["reason"]));
+        Assert.True(revokedAt.Elapsed < TimeSpan.FromSeconds(10), $"closed {revokedAt.Elapsed} after the revocation");
+        Assert.Equal(1, await MetricAsync(a, "cx_live_disconnects_total", "reason=\"key_revoked\""));
+
+        // The token's connections live until its expiry, not a moment less.
+        var beforeExpiry = expires - DateTime.UtcNow - TimeSpan.FromMilliseconds(500);
+        Assert.True(beforeExpiry > TimeSpan.Zero, "the test reached the token's expiry before it could check the connection was open");
+        Assert.DoesNotContain(await byToken.SeenAsync(beforeExpiry), l => l["closed"] is not null);
+        Assert.False(sseBody.IsCompleted);
+        var expired = await byToken.WaitForAsync(l => l["closed"] is not null, TimeSpan.FromSeconds(30));
+        Assert.Equal((4401, "Unauthorized: token expired"), ((int)expired["closed"]!, (string?)expired["reason"]));
+        Assert.True(DateTime.UtcNow >= expires);
+        Assert.True(DateTime.UtcNow - expires < TimeSpan.FromSeconds(10), $"closed {DateTime.UtcNow - expires} after the expiry");
+
+        // SSE: a last next with the error and its code, then complete, and the response ends.
+        var events = SseEvents(await sseBody.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(["next", "complete"], events.Select(e => e.Event));
+        var error = JsonNode.Parse(events[0].Data)!["errors"]!.AsArray().Single()!;
+        Assert.Equal("LIVE_CREDENTIAL_EXPIRED", (string?)error["extensions"]!["code"]);
+        Assert.Equal("The token that opened this stream expired; open a new one with a fresh token.", (string?)error["message"]);
+        Assert.Equal(2, await MetricAsync(a, "cx_live_disconnects_total", "reason=\"token_expired\""));
+
+        // The live key's connection was checked every second all along and is still open.
+        Assert.DoesNotContain(await byKept.SeenAsync(TimeSpan.FromSeconds(1)), l => l["closed"] is not null);
+        Assert.Equal(1, await MetricAsync(a, "cx_live_subscriptions"));
+    }
+
+    /// <summary>A whole SSE body's events (comment lines skipped).</summary>
+    private static List<(string Event, string Data)> SseEvents(string body)
+    {
+        var events = new List<(string, string)>();
+        foreach (var block in body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
+        {
+            var lines = block.Split('\n').Where(l => !l.StartsWith(':')).ToList();
+            if (lines.Count == 0)
+                continue;
+            var name = lines.Single(l => l.StartsWith("event: ", StringComparison.Ordinal))["event: ".Length..];
+            var data = lines.Single(l => l.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..];
+            events.Add((name, data));
+        }
+        return events;
     }
 
     private static void AssertEvents(IEnumerable<(string Customer, string Channel, int Minute, string Id)> expected, List<JsonNode> nexts)
