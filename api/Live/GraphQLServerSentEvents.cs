@@ -18,11 +18,15 @@ namespace CxActors.Api.Live;
 /// result) ended by one <c>complete</c> event. A query gives one next; a subscription one per event until the client
 /// goes away. A subscriber that lets <see cref="LiveOptions.SubscriberBufferMessages"/> events pile up gets a last
 /// next with a LIVE_SUBSCRIBER_TOO_SLOW error, then complete, and the response ends; so does a stream whose credential
-/// ends (LIVE_CREDENTIAL_EXPIRED, LIVE_CREDENTIAL_REVOKED: see <see cref="LiveCredentialWatch"/>).
+/// ends (LIVE_CREDENTIAL_EXPIRED, LIVE_CREDENTIAL_REVOKED: see <see cref="LiveCredentialWatch"/>). A stream silent for
+/// <see cref="LiveOptions.KeepAlive"/> gets a <see cref="KeepAlive"/> comment, so that proxies do not cut it as idle.
 /// </summary>
 public static class GraphQLServerSentEvents
 {
     public const string MediaType = "text/event-stream";
+
+    /// <summary>Written after <see cref="LiveOptions.KeepAlive"/> without a message: an SSE comment, which clients ignore.</summary>
+    public const string KeepAlive = ": keep-alive\n\n";
 
     public static async Task RunAsync(HttpContext http, GraphQLRequest request)
     {
@@ -67,13 +71,23 @@ public static class GraphQLServerSentEvents
         try
         {
             await http.Response.Body.FlushAsync(http.RequestAborted);
-            await foreach (var message in outgoing.Reader.ReadAllAsync(http.RequestAborted))
+            while (true)
             {
+                var waiting = await NextOrSilenceAsync(outgoing.Reader, options.KeepAlive, http.RequestAborted);
+                if (waiting is false)
+                    break;
+                if (waiting is null)
+                {
+                    // Proxies and load balancers cut connections idle for a while (nginx: 60 s); a comment is no event.
+                    await http.Response.WriteAsync(KeepAlive, Encoding.UTF8, http.RequestAborted);
+                    await http.Response.Body.FlushAsync(http.RequestAborted);
+                    continue;
+                }
+                while (Volatile.Read(ref ending) is null && outgoing.Reader.TryRead(out var message))
+                    await http.Response.WriteAsync(message, Encoding.UTF8, http.RequestAborted);
                 if (Volatile.Read(ref ending) is not null)
                     break;
-                await http.Response.WriteAsync(message, Encoding.UTF8, http.RequestAborted);
-                if (outgoing.Reader.Count == 0)
-                    await http.Response.Body.FlushAsync(http.RequestAborted);
+                await http.Response.Body.FlushAsync(http.RequestAborted);
             }
             subscription?.Dispose();
             subscription = null;
@@ -95,6 +109,21 @@ public static class GraphQLServerSentEvents
             subscription?.Dispose();
             await watching.CancelAsync();
             await credentialWatch;
+        }
+    }
+
+    /// <summary>True when a message waits, false when the stream is over, null after <paramref name="silence"/> without either.</summary>
+    private static async Task<bool?> NextOrSilenceAsync(ChannelReader<string> reader, TimeSpan silence, CancellationToken cancellationToken)
+    {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timer.CancelAfter(silence);
+        try
+        {
+            return await reader.WaitToReadAsync(timer.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
         }
     }
 

@@ -36,4 +36,11 @@ public sealed class LiveOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan CredentialRecheck { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// After this long without a message an SSE stream gets a comment line (<c>: keep-alive</c>), so that proxies and load
+    /// balancers, which cut connections idle for a while (nginx: 60 s), keep it open.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -274,6 +274,58 @@ public sealed class LiveSubscriptionTests
         Assert.Equal(1, await MetricAsync(a, "cx_live_subscriptions"));
     }
 
+    [Fact]
+    public async Task A_silent_sse_stream_gets_a_keep_alive_comment_after_each_period_of_silence()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var readKey = await SiloProcess.ProvisionKeyAsync(db.ConnectionString, [Scopes.Read]);
+        await using var a = await SiloProcess.StartAsync(db.ConnectionString, new Dictionary<string, string>(Unthrottled)
+        {
+            ["Live:KeepAlive"] = "00:00:01",
+        });
+        using var sseClient = a.CreateClient(authenticated: false, timeout: Timeout.InfiniteTimeSpan);
+        using var sse = await OpenSseAsync(sseClient, readKey, $"subscription {{ contactAdded {{ {Selection} }} }}");
+        Assert.Equal(HttpStatusCode.OK, sse.StatusCode);
+        using var reader = new StreamReader(await sse.Content.ReadAsStreamAsync());
+
+        // Nothing happens: a comment after each second of silence, and nothing else (blocks are what precedes a blank line).
+        var clock = Stopwatch.StartNew();
+        var times = new List<TimeSpan>();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(": keep-alive", await ReadBlockAsync(reader));
+            times.Add(clock.Elapsed);
+        }
+        for (var i = 1; i < times.Count; i++)
+            Assert.True(times[i] - times[i - 1] >= TimeSpan.FromMilliseconds(900), $"keep-alives {times[i] - times[i - 1]} apart");
+
+        // An event in between: the stream carries it as usual (after any comment already due), then falls silent again.
+        Assert.Equal(200, (await PostAsync(a.Http, [Record("erin@example.com", "CHAT", T0, "e1")])).Status);
+        string block;
+        while ((block = await ReadBlockAsync(reader)) == ": keep-alive")
+        {
+        }
+        Assert.StartsWith("event: next\ndata: ", block, StringComparison.Ordinal);
+        AssertEvents([("erin@example.com", "CHAT", 0, "e1")], [JsonNode.Parse(block["event: next\ndata: ".Length..])!]);
+        var afterEvent = clock.Elapsed;
+        Assert.Equal(": keep-alive", await ReadBlockAsync(reader));
+        Assert.True(clock.Elapsed - afterEvent >= TimeSpan.FromMilliseconds(900), $"a keep-alive {clock.Elapsed - afterEvent} after the event");
+    }
+
+    /// <summary>The lines of the stream's next block (up to a blank line), joined by \n; fails after 10 s.</summary>
+    private static async Task<string> ReadBlockAsync(StreamReader reader)
+    {
+        var lines = new List<string>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (await reader.ReadLineAsync(deadline.Token) is { } line)
+        {
+            if (line.Length == 0)
+                return string.Join('\n', lines);
+            lines.Add(line);
+        }
+        throw new InvalidOperationException("The stream ended within a block.");
+    }
+
     /// <summary>A whole SSE body's events (comment lines skipped).</summary>
     private static List<(string Event, string Data)> SseEvents(string body)
     {
