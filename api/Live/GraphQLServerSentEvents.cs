@@ -28,6 +28,9 @@ public static class GraphQLServerSentEvents
     /// <summary>Written after <see cref="LiveOptions.KeepAlive"/> without a message: an SSE comment, which clients ignore.</summary>
     public const string KeepAlive = ": keep-alive\n\n";
 
+    /// <summary>Longest an SSE subscription's headers wait for its silo's first subscription to be announced to every publisher.</summary>
+    private static readonly TimeSpan AnnouncementWait = TimeSpan.FromSeconds(5);
+
     public static async Task RunAsync(HttpContext http, GraphQLRequest request)
     {
         var options = http.RequestServices.GetRequiredService<IOptions<LiveOptions>>().Value;
@@ -60,6 +63,20 @@ public static class GraphQLServerSentEvents
         if (result.Streams is { Count: > 0 } streams)
         {
             subscription = streams.Values.First().Subscribe(new Observer(outgoing, serializer, session, options.SubscriberBufferMessages));
+            // The headers tell the client its stream is open: from then on nothing committed may miss it.
+            try
+            {
+                await http.RequestServices.GetRequiredService<ContactFeedHub>().Announced.WaitAsync(AnnouncementWait, http.RequestAborted);
+            }
+            catch (TimeoutException)
+            {
+                // The directory is unreachable: the publishers learn of this silo at their next read of it.
+            }
+            catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+            {
+                subscription.Dispose();
+                return;
+            }
             credentialWatch = LiveCredentialWatch.WatchAsync(http.User, http.RequestServices.GetRequiredService<ApiKeyCache>(), options.CredentialRecheck,
                 e => End(new ExecutionError(e.Message) { Code = e.Code }, () => metrics.LiveCredentialEnded(e.MetricReason)), watching.Token);
         }

@@ -312,16 +312,83 @@ public sealed class LiveSubscriptionTests
         Assert.True(clock.Elapsed - afterEvent >= TimeSpan.FromMilliseconds(900), $"a keep-alive {clock.Elapsed - afterEvent} after the event");
     }
 
+    [Fact]
+    public async Task A_silo_without_subscriptions_receives_no_batches_and_its_first_subscriber_misses_nothing()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var readKey = await SiloProcess.ProvisionKeyAsync(db.ConnectionString, [Scopes.Read]);
+        await using var a = await SiloProcess.StartAsync(db.ConnectionString, new Dictionary<string, string>(Unthrottled));
+        await using var b = await SiloProcess.StartAsync(db.ConnectionString, new Dictionary<string, string>(Unthrottled));
+        var idle = 0;
+        // Contacts of several customers through both silos, so that both silos' log writers commit some (grains land
+        // on either) and their publishers have just read the directory: a stale list would now miss a new subscriber.
+        async Task IngestIdleAsync()
+        {
+            foreach (var silo in new[] { a, b })
+            {
+                var records = Enumerable.Range(0, 4).Select(_ => idle++).Select(i => Record($"idle{i}@example.com", "CHAT", T0.AddMinutes(i), $"idle-{i}")).ToArray();
+                Assert.Equal(200, (await PostAsync(silo.Http, records)).Status);
+            }
+        }
+
+        // Nobody subscribes anywhere: contacts are committed, no silo receives a batch.
+        await IngestIdleAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await IngestIdleAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal((0, 0), (await MetricAsync(a, "cx_live_batches_total"), await MetricAsync(b, "cx_live_batches_total")));
+
+        using var sseClient = a.CreateClient(authenticated: false, timeout: Timeout.InfiniteTimeSpan);
+        for (var round = 0; round < 2; round++)
+        {
+            // A first subscription on A (its stream open once the headers come), then at once a contact through B.
+            await IngestIdleAsync();
+            var customer = $"first{round}@example.com";
+            using (var sse = await OpenSseAsync(sseClient, readKey, $"subscription {{ contactAdded(customer: \"{customer}\") {{ {Selection} }} }}"))
+            {
+                Assert.Equal(HttpStatusCode.OK, sse.StatusCode);
+                using var reader = new StreamReader(await sse.Content.ReadAsStreamAsync());
+                Assert.Equal(200, (await PostAsync(b.Http, [Record(customer, "EMAIL", T0.AddHours(1 + round), $"first-{round}")])).Status);
+                var block = await ReadBlockAsync(reader);
+                Assert.StartsWith("event: next\ndata: ", block, StringComparison.Ordinal);
+                AssertEvents([(customer, "EMAIL", 60 * (1 + round), $"first-{round}")], [JsonNode.Parse(block["event: next\ndata: ".Length..])!]);
+                Assert.True(await MetricAsync(a, "cx_live_batches_total") >= round + 1);
+                // B holds no subscription all along.
+                Assert.Equal(0, await MetricAsync(b, "cx_live_batches_total"));
+            }
+
+            // The stream is closed: once A has said so (its next renewal) and the publishers have read it, A receives nothing.
+            var waited = Stopwatch.StartNew();
+            while (await MetricAsync(a, "cx_live_subscriptions") != 0)
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "silo A still holds the closed SSE subscription");
+                await Task.Delay(200);
+            }
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var settled = await MetricAsync(a, "cx_live_batches_total");
+            await IngestIdleAsync();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.Equal((settled, 0), (await MetricAsync(a, "cx_live_batches_total"), await MetricAsync(b, "cx_live_batches_total")));
+        }
+    }
+
     /// <summary>The lines of the stream's next block (up to a blank line), joined by \n; fails after 10 s.</summary>
     private static async Task<string> ReadBlockAsync(StreamReader reader)
     {
         var lines = new List<string>();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (await reader.ReadLineAsync(deadline.Token) is { } line)
+        try
         {
-            if (line.Length == 0)
-                return string.Join('\n', lines);
-            lines.Add(line);
+            while (await reader.ReadLineAsync(deadline.Token) is { } line)
+            {
+                if (line.Length == 0)
+                    return string.Join('\n', lines);
+                lines.Add(line);
+            }
+        }
+        catch (Exception ex) when (deadline.IsCancellationRequested && ex is OperationCanceledException or IOException)
+        {
+            throw new Xunit.Sdk.XunitException($"No SSE block within 10 s; read so far: [{string.Join("\\n", lines)}]");
         }
         throw new InvalidOperationException("The stream ended within a block.");
     }
