@@ -73,16 +73,17 @@ public sealed class ContactFeedHub : BackgroundService, IContactFeedListener
             return Task.CompletedTask;
         foreach (var interaction in batch.Interactions)
         {
-            CustomerNode? customer = null;
+            ContactEvent? contact = null;
             foreach (var subscription in subscriptions)
             {
                 if (!subscription.Matches(interaction))
                     continue;
                 try
                 {
-                    // A node per subscriber: each resolves (and caches) its own profile, nothing shared across connections.
-                    customer = new CustomerNode(_grains, interaction.CustomerId);
-                    subscription.Observer.OnNext(new ContactEvent(interaction, customer));
+                    // One event, so one customer node, for all its subscribers: a profile is the same whoever reads it (no
+                    // field of Customer depends on the caller), so the grain is asked once per event, not once per subscriber.
+                    contact ??= new ContactEvent(interaction, new CustomerNode(_grains, interaction.CustomerId));
+                    subscription.Observer.OnNext(contact);
                 }
                 catch (Exception ex)
                 {
