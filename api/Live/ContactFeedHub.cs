@@ -50,6 +50,27 @@ public sealed class ContactFeedHub : BackgroundService, IContactFeedListener
     /// </summary>
     public Task Announced => Volatile.Read(ref _announced);
 
+    /// <summary>Longest a new subscription waits for <see cref="Announced"/>: with the directory unreachable, publishers learn later.</summary>
+    public static readonly TimeSpan AnnouncementWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>Waits for <see cref="Announced"/>, at most <see cref="AnnouncementWait"/>; false when cancelled.</summary>
+    public async Task<bool> WaitAnnouncedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Announced.WaitAsync(AnnouncementWait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // The publishers learn of this silo at their next read of the directory.
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        return true;
+    }
+
     /// <summary>
     /// The stream of contacts for one subscription, or an error with a code when a limit is reached. The limits
     /// are counted once the stream is subscribed to (and released when that subscription is disposed).

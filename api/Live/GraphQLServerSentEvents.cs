@@ -28,9 +28,6 @@ public static class GraphQLServerSentEvents
     /// <summary>Written after <see cref="LiveOptions.KeepAlive"/> without a message: an SSE comment, which clients ignore.</summary>
     public const string KeepAlive = ": keep-alive\n\n";
 
-    /// <summary>Longest an SSE subscription's headers wait for its silo's first subscription to be announced to every publisher.</summary>
-    private static readonly TimeSpan AnnouncementWait = TimeSpan.FromSeconds(5);
-
     public static async Task RunAsync(HttpContext http, GraphQLRequest request)
     {
         var options = http.RequestServices.GetRequiredService<IOptions<LiveOptions>>().Value;
@@ -64,15 +61,7 @@ public static class GraphQLServerSentEvents
         {
             subscription = streams.Values.First().Subscribe(new Observer(outgoing, serializer, session, options.SubscriberBufferMessages));
             // The headers tell the client its stream is open: from then on nothing committed may miss it.
-            try
-            {
-                await http.RequestServices.GetRequiredService<ContactFeedHub>().Announced.WaitAsync(AnnouncementWait, http.RequestAborted);
-            }
-            catch (TimeoutException)
-            {
-                // The directory is unreachable: the publishers learn of this silo at their next read of it.
-            }
-            catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+            if (!await http.RequestServices.GetRequiredService<ContactFeedHub>().WaitAnnouncedAsync(http.RequestAborted))
             {
                 subscription.Dispose();
                 return;

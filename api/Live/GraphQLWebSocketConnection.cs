@@ -267,6 +267,9 @@ public sealed class GraphQLWebSocketConnection
         {
             var stream = streams.Values.First();
             var subscription = stream.Subscribe(new Observer(this, id));
+            // The protocol acknowledges no subscribe, but messages are handled in order: a ping sent after this subscribe
+            // is answered once every publisher knows this silo wants batches, so nothing committed after the pong misses it.
+            await _http.RequestServices.GetRequiredService<ContactFeedHub>().WaitAnnouncedAsync(_closing.Token);
             lock (_gate)
             {
                 if (_operations.ContainsKey(id))

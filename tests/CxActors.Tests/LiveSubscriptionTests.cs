@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -341,23 +342,45 @@ public sealed class LiveSubscriptionTests
         using var sseClient = a.CreateClient(authenticated: false, timeout: Timeout.InfiniteTimeSpan);
         for (var round = 0; round < 2; round++)
         {
-            // A first subscription on A (its stream open once the headers come), then at once a contact through B.
+            // A first subscription on A, then at once a contact through B. Over SSE the stream is open once its headers
+            // come; over a WebSocket once the pong to a ping sent after the subscribe comes (messages are handled in order).
             await IngestIdleAsync();
             var customer = $"first{round}@example.com";
-            using (var sse = await OpenSseAsync(sseClient, readKey, $"subscription {{ contactAdded(customer: \"{customer}\") {{ {Selection} }} }}"))
+            var query = $"subscription {{ contactAdded(customer: \"{customer}\") {{ {Selection} }} }}";
+            var record = Record(customer, "EMAIL", T0.AddHours(1 + round), $"first-{round}");
+            JsonNode delivered;
+            if (round == 0)
             {
+                using var sse = await OpenSseAsync(sseClient, readKey, query);
                 Assert.Equal(HttpStatusCode.OK, sse.StatusCode);
                 using var reader = new StreamReader(await sse.Content.ReadAsStreamAsync());
-                Assert.Equal(200, (await PostAsync(b.Http, [Record(customer, "EMAIL", T0.AddHours(1 + round), $"first-{round}")])).Status);
+                Assert.Equal(200, (await PostAsync(b.Http, [record])).Status);
                 var block = await ReadBlockAsync(reader);
                 Assert.StartsWith("event: next\ndata: ", block, StringComparison.Ordinal);
-                AssertEvents([(customer, "EMAIL", 60 * (1 + round), $"first-{round}")], [JsonNode.Parse(block["event: next\ndata: ".Length..])!]);
-                Assert.True(await MetricAsync(a, "cx_live_batches_total") >= round + 1);
-                // B holds no subscription all along.
-                Assert.Equal(0, await MetricAsync(b, "cx_live_batches_total"));
+                delivered = JsonNode.Parse(block["event: next\ndata: ".Length..])!;
             }
+            else
+            {
+                using var socket = new ClientWebSocket();
+                socket.Options.AddSubProtocol("graphql-transport-ws");
+                await socket.ConnectAsync(new Uri("ws" + a.Url["http".Length..] + "/graphql"), CancellationToken.None);
+                await SendAsync(socket, new JsonObject { ["type"] = "connection_init", ["payload"] = new JsonObject { ["Authorization"] = "Bearer " + readKey } });
+                Assert.Equal("connection_ack", (string?)(await ReceiveAsync(socket))["type"]);
+                await SendAsync(socket, new JsonObject { ["type"] = "subscribe", ["id"] = "1", ["payload"] = new JsonObject { ["query"] = query } });
+                await SendAsync(socket, new JsonObject { ["type"] = "ping" });
+                Assert.Equal("pong", (string?)(await ReceiveAsync(socket))["type"]);
+                Assert.Equal(200, (await PostAsync(b.Http, [record])).Status);
+                var next = await ReceiveAsync(socket);
+                Assert.Equal(("next", "1"), ((string?)next["type"], (string?)next["id"]));
+                delivered = next["payload"]!;
+                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            }
+            AssertEvents([(customer, "EMAIL", 60 * (1 + round), $"first-{round}")], [delivered]);
+            Assert.True(await MetricAsync(a, "cx_live_batches_total") >= round + 1);
+            // B holds no subscription all along.
+            Assert.Equal(0, await MetricAsync(b, "cx_live_batches_total"));
 
-            // The stream is closed: once A has said so (its next renewal) and the publishers have read it, A receives nothing.
+            // The subscription is closed: once A has said so (its next renewal) and the publishers have read it, A receives nothing.
             var waited = Stopwatch.StartNew();
             while (await MetricAsync(a, "cx_live_subscriptions") != 0)
             {
@@ -369,6 +392,32 @@ public sealed class LiveSubscriptionTests
             await IngestIdleAsync();
             await Task.Delay(TimeSpan.FromSeconds(2));
             Assert.Equal((settled, 0), (await MetricAsync(a, "cx_live_batches_total"), await MetricAsync(b, "cx_live_batches_total")));
+        }
+    }
+
+    private static Task SendAsync(ClientWebSocket socket, JsonObject message) =>
+        socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    /// <summary>The socket's next message as JSON; fails after 10 s.</summary>
+    private static async Task<JsonNode> ReceiveAsync(ClientWebSocket socket)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[64 * 1024];
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(buffer.AsMemory(length), deadline.Token);
+                Assert.Equal(WebSocketMessageType.Text, received.MessageType);
+                length += received.Count;
+                if (received.EndOfMessage)
+                    return JsonNode.Parse(buffer.AsSpan(0, length))!;
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw new Xunit.Sdk.XunitException("No WebSocket message within 10 s");
         }
     }
 
