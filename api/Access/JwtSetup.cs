@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
@@ -59,7 +61,12 @@ internal static class JwtSetup
                     context.Fail($"the token has no '{jwt.NameClaim}' claim");
                     return Task.CompletedTask;
                 }
-                context.Principal = AccessPrincipal.Create(name, scopes, AccessPrincipal.JwtCredential, JwtBearerDefaults.AuthenticationScheme);
+                var mapped = AccessPrincipal.Create(name, scopes, AccessPrincipal.JwtCredential, JwtBearerDefaults.AuthenticationScheme);
+                // A request is over before its token expires; a live connection is not, and ends when the token would be refused.
+                var validUntil = new DateTimeOffset(DateTime.SpecifyKind(context.SecurityToken.ValidTo, DateTimeKind.Utc)) + jwt.ClockSkew;
+                ((ClaimsIdentity)mapped.Identity!).AddClaim(new Claim(Scopes.ValidUntilClaimType,
+                    validUntil.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
+                context.Principal = mapped;
                 return Task.CompletedTask;
             },
         };

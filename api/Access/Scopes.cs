@@ -18,6 +18,12 @@ public static class Scopes
     /// <summary>The claim type saying which kind of credential authenticated the principal.</summary>
     public const string CredentialClaimType = "cx_credential";
 
+    /// <summary>
+    /// The claim type of the instant (Unix seconds) after which the credential is no longer accepted: a JWT's expiry plus
+    /// the allowed clock skew. Long-lived connections (the live feed) end then; API keys carry none (they are revoked).
+    /// </summary>
+    public const string ValidUntilClaimType = "cx_valid_until";
+
     public static readonly IReadOnlyList<string> All = [Ingest, Read, Admin, Metrics];
 
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);

@@ -9,8 +9,10 @@ namespace CxActors.Api.Live;
 
 /// <summary>
 /// This silo's <c>contactAdded</c> subscriptions. It listens to the live contact feed as one grain observer renewed
-/// in <see cref="IContactFeedDirectory"/>, so every silo's log writer sends it what it commits, and hands each
-/// committed interaction to the subscriptions whose filters match. Handing over never waits: what a subscriber
+/// in <see cref="IContactFeedDirectory"/> with whether it wants batches (holds a subscription), so every silo's log
+/// writer sends it what it commits while, and only while, it has subscribers; it hands each committed interaction to
+/// the subscriptions whose filters match. Its first subscription is announced to every publisher at once (not at their
+/// next read of the directory, up to a second later), so the subscriber misses nothing committed after that. Handing over never waits: what a subscriber
 /// cannot take at once is bounded by its connection's buffer (see <see cref="LiveSession"/>).
 /// </summary>
 public sealed class ContactFeedHub : BackgroundService, IContactFeedListener
@@ -19,19 +21,55 @@ public sealed class ContactFeedHub : BackgroundService, IContactFeedListener
     private readonly ILogger<ContactFeedHub> _logger;
     private readonly Lock _gate = new();
     private readonly LiveOptions _options;
+    private readonly CxMetrics _metrics;
+    // One directory call at a time, each saying what Count is when it is made: a renewal that read 0 cannot land after
+    // the announcement of a first subscription and withdraw it.
+    private readonly SemaphoreSlim _directoryCalls = new(1, 1);
     private Subscription[] _subscriptions = [];
     private IContactFeedListener? _reference;
+    private Task _announced = Task.CompletedTask;
+
+    /// <summary>How long an announcement waits for a publisher's answer (a dead silo's is never coming).</summary>
+    public static readonly TimeSpan AnnouncementTimeout = TimeSpan.FromSeconds(2);
 
     public ContactFeedHub(IGrainFactory grains, IOptions<LiveOptions> options, CxMetrics metrics, ILogger<ContactFeedHub> logger)
     {
         _grains = grains;
         _logger = logger;
         _options = options.Value;
+        _metrics = metrics;
         metrics.ObserveLiveSubscriptions(() => Count);
     }
 
     /// <summary>Subscriptions this silo holds now.</summary>
     public int Count => Volatile.Read(ref _subscriptions).Length;
+
+    /// <summary>
+    /// Completes once every publisher knows this silo wants batches (or gave up waiting for one): an SSE stream answers
+    /// its headers after it, so that what is committed once the client sees them reaches it.
+    /// </summary>
+    public Task Announced => Volatile.Read(ref _announced);
+
+    /// <summary>Longest a new subscription waits for <see cref="Announced"/>: with the directory unreachable, publishers learn later.</summary>
+    public static readonly TimeSpan AnnouncementWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>Waits for <see cref="Announced"/>, at most <see cref="AnnouncementWait"/>; false when cancelled.</summary>
+    public async Task<bool> WaitAnnouncedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Announced.WaitAsync(AnnouncementWait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // The publishers learn of this silo at their next read of the directory.
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        return true;
+    }
 
     /// <summary>
     /// The stream of contacts for one subscription, or an error with a code when a limit is reached. The limits
@@ -50,21 +88,23 @@ public sealed class ContactFeedHub : BackgroundService, IContactFeedListener
 
     public Task ContactsCommittedAsync(ContactBatch batch)
     {
+        _metrics.LiveBatchReceived();
         var subscriptions = Volatile.Read(ref _subscriptions);
         if (subscriptions.Length == 0)
             return Task.CompletedTask;
         foreach (var interaction in batch.Interactions)
         {
-            CustomerNode? customer = null;
+            ContactEvent? contact = null;
             foreach (var subscription in subscriptions)
             {
                 if (!subscription.Matches(interaction))
                     continue;
                 try
                 {
-                    // A node per subscriber: each resolves (and caches) its own profile, nothing shared across connections.
-                    customer = new CustomerNode(_grains, interaction.CustomerId);
-                    subscription.Observer.OnNext(new ContactEvent(interaction, customer));
+                    // One event, so one customer node, for all its subscribers: a profile is the same whoever reads it (no
+                    // field of Customer depends on the caller), so the grain is asked once per event, not once per subscriber.
+                    contact ??= new ContactEvent(interaction, new CustomerNode(_grains, interaction.CustomerId));
+                    subscription.Observer.OnNext(contact);
                 }
                 catch (Exception ex)
                 {
@@ -77,19 +117,9 @@ public sealed class ContactFeedHub : BackgroundService, IContactFeedListener
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var directory = _grains.GetGrain<IContactFeedDirectory>(0);
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
-            {
-                // The reference names this object to every silo; the runtime holds it weakly, this field strongly.
-                _reference ??= _grains.CreateObjectReference<IContactFeedListener>(this);
-                await directory.ListenAsync(_reference);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                _logger.LogWarning(RedactedException.Of(ex), "Could not renew this silo's place in the live contact feed");
-            }
+            await RenewAsync(stoppingToken);
             try
             {
                 await Task.Delay(IContactFeedDirectory.Renewal, stoppingToken);
@@ -98,6 +128,47 @@ public sealed class ContactFeedHub : BackgroundService, IContactFeedListener
             {
                 break;
             }
+        }
+    }
+
+    /// <summary>Tells the directory whether this silo wants batches now; when it has just come to, tells every publisher too.</summary>
+    private async Task RenewAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _directoryCalls.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        try
+        {
+            // The reference names this object to every silo; the runtime holds it weakly, this field strongly.
+            _reference ??= _grains.CreateObjectReference<IContactFeedListener>(this);
+            if (await _grains.GetGrain<IContactFeedDirectory>(0).ListenAsync(_reference, Count > 0) is { } wanted)
+                await Task.WhenAll(wanted.Publishers.Select(p => TellAsync(p, wanted.Listeners)));
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning(RedactedException.Of(ex), "Could not renew this silo's place in the live contact feed");
+        }
+        finally
+        {
+            _directoryCalls.Release();
+        }
+    }
+
+    private async Task TellAsync(IContactFeedPublisher publisher, ContactFeedListeners listeners)
+    {
+        try
+        {
+            await publisher.ListenersChangedAsync(listeners).WaitAsync(AnnouncementTimeout);
+        }
+        catch (Exception ex)
+        {
+            // That publisher learns it at its next read of the directory.
+            _logger.LogDebug(RedactedException.Of(ex), "A publisher of the live contact feed was not told of this silo's first subscription");
         }
     }
 
@@ -119,8 +190,15 @@ public sealed class ContactFeedHub : BackgroundService, IContactFeedListener
 
     private void Add(Subscription subscription)
     {
+        bool first;
         lock (_gate)
+        {
+            first = _subscriptions.Length == 0;
             _subscriptions = [.. _subscriptions, subscription];
+        }
+        // The last one's going is left to the next renewal: a batch or two more than needed costs nothing.
+        if (first)
+            Volatile.Write(ref _announced, RenewAsync(CancellationToken.None));
     }
 
     private void Remove(Subscription subscription)

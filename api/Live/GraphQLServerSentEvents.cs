@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using CxActors.Access;
 using CxActors.Api.Http;
 using CxActors.Api.Schema;
 using CxActors.Database;
@@ -16,24 +17,33 @@ namespace CxActors.Api.Live;
 /// with <c>Accept: text/event-stream</c> answers a <c>text/event-stream</c> of <c>next</c> events (each an execution
 /// result) ended by one <c>complete</c> event. A query gives one next; a subscription one per event until the client
 /// goes away. A subscriber that lets <see cref="LiveOptions.SubscriberBufferMessages"/> events pile up gets a last
-/// next with a LIVE_SUBSCRIBER_TOO_SLOW error, then complete, and the response ends.
+/// next with a LIVE_SUBSCRIBER_TOO_SLOW error, then complete, and the response ends; so does a stream whose credential
+/// ends (LIVE_CREDENTIAL_EXPIRED, LIVE_CREDENTIAL_REVOKED: see <see cref="LiveCredentialWatch"/>). A stream silent for
+/// <see cref="LiveOptions.KeepAlive"/> gets a <see cref="KeepAlive"/> comment, so that proxies do not cut it as idle.
 /// </summary>
 public static class GraphQLServerSentEvents
 {
     public const string MediaType = "text/event-stream";
+
+    /// <summary>Written after <see cref="LiveOptions.KeepAlive"/> without a message: an SSE comment, which clients ignore.</summary>
+    public const string KeepAlive = ": keep-alive\n\n";
 
     public static async Task RunAsync(HttpContext http, GraphQLRequest request)
     {
         var options = http.RequestServices.GetRequiredService<IOptions<LiveOptions>>().Value;
         var serializer = http.RequestServices.GetRequiredService<IGraphQLTextSerializer>();
         var outgoing = System.Threading.Channels.Channel.CreateBounded<string>(new BoundedChannelOptions(options.SubscriberBufferMessages) { SingleReader = true });
-        string? tooSlow = null;
-        var session = new LiveSession(1, reason =>
+        var metrics = http.RequestServices.GetRequiredService<CxMetrics>();
+        // Why the silo ends the stream (the first reason wins): its last next carries it as an error.
+        ExecutionError? ending = null;
+        void End(ExecutionError error, Action count)
         {
-            if (Interlocked.CompareExchange(ref tooSlow, reason, null) is null)
-                http.RequestServices.GetRequiredService<CxMetrics>().LiveSubscriberTooSlow();
+            if (Interlocked.CompareExchange(ref ending, error, null) is null)
+                count();
             outgoing.Writer.TryComplete();
-        });
+        }
+        var session = new LiveSession(1, reason =>
+            End(new ExecutionError(reason) { Code = ErrorCodes.LiveSubscriberTooSlow }, metrics.LiveSubscriberTooSlow));
         var result = await LiveExecution.ExecuteAsync(http, request, http.User, session, http.RequestAborted);
 
         http.Response.StatusCode = StatusCodes.Status200OK;
@@ -43,9 +53,19 @@ public static class GraphQLServerSentEvents
         http.Response.Headers["X-Accel-Buffering"] = "no";
 
         IDisposable? subscription = null;
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        var credentialWatch = Task.CompletedTask;
         if (result.Streams is { Count: > 0 } streams)
         {
             subscription = streams.Values.First().Subscribe(new Observer(outgoing, serializer, session, options.SubscriberBufferMessages));
+            // The headers tell the client its stream is open: from then on nothing committed may miss it.
+            if (!await http.RequestServices.GetRequiredService<ContactFeedHub>().WaitAnnouncedAsync(http.RequestAborted))
+            {
+                subscription.Dispose();
+                return;
+            }
+            credentialWatch = LiveCredentialWatch.WatchAsync(http.User, http.RequestServices.GetRequiredService<ApiKeyCache>(), options.CredentialRecheck,
+                e => End(new ExecutionError(e.Message) { Code = e.Code }, () => metrics.LiveCredentialEnded(e.MetricReason)), watching.Token);
         }
         else
         {
@@ -55,22 +75,31 @@ public static class GraphQLServerSentEvents
         try
         {
             await http.Response.Body.FlushAsync(http.RequestAborted);
-            await foreach (var message in outgoing.Reader.ReadAllAsync(http.RequestAborted))
+            while (true)
             {
-                if (Volatile.Read(ref tooSlow) is not null)
+                var waiting = await NextOrSilenceAsync(outgoing.Reader, options.KeepAlive, http.RequestAborted);
+                if (waiting is false)
                     break;
-                await http.Response.WriteAsync(message, Encoding.UTF8, http.RequestAborted);
-                if (outgoing.Reader.Count == 0)
+                if (waiting is null)
+                {
+                    // Proxies and load balancers cut connections idle for a while (nginx: 60 s); a comment is no event.
+                    await http.Response.WriteAsync(KeepAlive, Encoding.UTF8, http.RequestAborted);
                     await http.Response.Body.FlushAsync(http.RequestAborted);
+                    continue;
+                }
+                while (Volatile.Read(ref ending) is null && outgoing.Reader.TryRead(out var message))
+                    await http.Response.WriteAsync(message, Encoding.UTF8, http.RequestAborted);
+                if (Volatile.Read(ref ending) is not null)
+                    break;
+                await http.Response.Body.FlushAsync(http.RequestAborted);
             }
             subscription?.Dispose();
             subscription = null;
-            if (Volatile.Read(ref tooSlow) is { } reason)
+            if (Volatile.Read(ref ending) is { } error)
             {
                 http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CxActors.Api.Live")
-                    .LogInformation("A live SSE subscriber was disconnected: {Reason}", reason);
-                await http.Response.WriteAsync(Event("next", serializer.Serialize(
-                    new ExecutionResult(new ExecutionError(reason) { Code = ErrorCodes.LiveSubscriberTooSlow }))), Encoding.UTF8, http.RequestAborted);
+                    .LogInformation("A live SSE subscriber was disconnected: {Reason}", error.Code);
+                await http.Response.WriteAsync(Event("next", serializer.Serialize(new ExecutionResult(error))), Encoding.UTF8, http.RequestAborted);
             }
             await http.Response.WriteAsync(Event("complete", null), Encoding.UTF8, http.RequestAborted);
             await http.Response.Body.FlushAsync(http.RequestAborted);
@@ -82,6 +111,23 @@ public static class GraphQLServerSentEvents
         finally
         {
             subscription?.Dispose();
+            await watching.CancelAsync();
+            await credentialWatch;
+        }
+    }
+
+    /// <summary>True when a message waits, false when the stream is over, null after <paramref name="silence"/> without either.</summary>
+    private static async Task<bool?> NextOrSilenceAsync(ChannelReader<string> reader, TimeSpan silence, CancellationToken cancellationToken)
+    {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timer.CancelAfter(silence);
+        try
+        {
+            return await reader.WaitToReadAsync(timer.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
         }
     }
 

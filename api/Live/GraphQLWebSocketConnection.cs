@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using CxActors.Access;
 using CxActors.Api.Http;
 using CxActors.Api.Schema;
 using CxActors.Database;
@@ -16,7 +17,7 @@ namespace CxActors.Api.Live;
 
 /// <summary>
 /// One WebSocket speaking graphql-transport-ws (the graphql-ws library's protocol): connection_init → connection_ack
-/// (or close 4401/4403), ping/pong, subscribe → next…/error/complete, complete from the client. Messages to the
+/// (or close 4401/4403; 4401 again, with its reason, when the credential later expires or is revoked), ping/pong, subscribe → next…/error/complete, complete from the client. Messages to the
 /// client go through one bounded queue with one sender; when it overflows the subscriber is too slow and the socket
 /// is closed with 1008 and a reason. Queries and mutations over the socket answer one next and a complete.
 /// </summary>
@@ -47,6 +48,7 @@ public sealed class GraphQLWebSocketConnection
     private (WebSocketCloseStatus Status, string Reason)? _close;
     private bool _initialised;
     private bool _acknowledged;
+    private Task _credentialWatch = Task.CompletedTask;
 
     public GraphQLWebSocketConnection(HttpContext http, WebSocket socket)
     {
@@ -83,6 +85,7 @@ public sealed class GraphQLWebSocketConnection
             await _closing.CancelAsync();
             await sender;
             await initTimeout;
+            await _credentialWatch;
         }
     }
 
@@ -193,6 +196,8 @@ public sealed class GraphQLWebSocketConnection
             case LiveAuthorization.Outcome.Allowed:
                 _session.User = user;
                 _acknowledged = true;
+                _credentialWatch = LiveCredentialWatch.WatchAsync(user, _http.RequestServices.GetRequiredService<ApiKeyCache>(),
+                    _options.CredentialRecheck, EndForCredential, _closing.Token);
                 Send("{\"type\":\"connection_ack\"}");
                 break;
             case LiveAuthorization.Outcome.Forbidden:
@@ -202,6 +207,13 @@ public sealed class GraphQLWebSocketConnection
                 Close((WebSocketCloseStatus)4401, "Unauthorized");
                 break;
         }
+    }
+
+    private void EndForCredential(LiveCredentialWatch.Ending ending)
+    {
+        _http.RequestServices.GetRequiredService<CxMetrics>().LiveCredentialEnded(ending.MetricReason);
+        _logger.LogInformation("A live WebSocket connection was closed: {Reason}", ending.CloseReason);
+        Close((WebSocketCloseStatus)4401, ending.CloseReason);
     }
 
     /// <summary><c>{"Authorization": "Bearer …"}</c> and/or <c>{"X-Api-Key": "cxk_…"}</c> from the init payload (names in any case).</summary>
@@ -253,6 +265,9 @@ public sealed class GraphQLWebSocketConnection
         {
             var stream = streams.Values.First();
             var subscription = stream.Subscribe(new Observer(this, id));
+            // The protocol acknowledges no subscribe, but messages are handled in order: a ping sent after this subscribe
+            // is answered once every publisher knows this silo wants batches, so nothing committed after the pong misses it.
+            await _http.RequestServices.GetRequiredService<ContactFeedHub>().WaitAnnouncedAsync(_closing.Token);
             lock (_gate)
             {
                 if (_operations.ContainsKey(id))

@@ -28,4 +28,19 @@ public sealed class LiveOptions
     /// <summary>How long a WebSocket may stay open without a connection_init before it is closed with 4408.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan ConnectionInitTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often a live connection opened with an API key (or a browser session) checks that the key is still live; a
+    /// revoked key's connection ends at the next check (WebSocket close 4401, SSE a LIVE_CREDENTIAL_REVOKED error). A JWT's
+    /// connection ends when the token expires, whatever this says.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan CredentialRecheck { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// After this long without a message an SSE stream gets a comment line (<c>: keep-alive</c>), so that proxies and load
+    /// balancers, which cut connections idle for a while (nginx: 60 s), keep it open.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -24,4 +24,10 @@ public static class ErrorCodes
 
     public const string LiveSubscriptionLimit = "LIVE_SUBSCRIPTION_LIMIT";
     public const string LiveSubscriberTooSlow = "LIVE_SUBSCRIBER_TOO_SLOW";
+
+    /// <summary>A live SSE stream ended because the token that opened it expired.</summary>
+    public const string LiveCredentialExpired = "LIVE_CREDENTIAL_EXPIRED";
+
+    /// <summary>A live SSE stream ended because the API key that opened it (or its browser session's key) was revoked.</summary>
+    public const string LiveCredentialRevoked = "LIVE_CREDENTIAL_REVOKED";
 }

@@ -27,6 +27,7 @@ public sealed class CxMetrics
     private readonly Histogram<double> _graphQLDuration;
     private readonly Counter<long> _liveDisconnects;
     private readonly Counter<long> _liveDropped;
+    private readonly Counter<long> _liveBatches;
     private readonly List<Func<long>> _queueDepths = [];
     private readonly List<Func<long>> _liveSubscriptions = [];
 
@@ -51,7 +52,9 @@ public sealed class CxMetrics
         meter.CreateObservableGauge("cx.live.subscriptions", () => Sum(_liveSubscriptions), "{subscription}",
             "contactAdded subscriptions this silo holds");
         _liveDisconnects = meter.CreateCounter<long>("cx.live.disconnects", "{connection}",
-            "Live connections this silo ended itself, by reason (too_slow: the subscriber let its buffer overflow)");
+            "Live connections this silo ended itself, by reason (too_slow: the subscriber let its buffer overflow; token_expired, key_revoked: its credential ended)");
+        _liveBatches = meter.CreateCounter<long>("cx.live.batches", "{batch}",
+            "Batches of committed contacts this silo received from the live feed's publishers (none while it holds no subscription)");
         _liveDropped = meter.CreateCounter<long>("cx.live.dropped", "{interaction}",
             "Committed interactions the live feed dropped because it fell behind (subscribers miss them; the log has them)");
     }
@@ -92,6 +95,12 @@ public sealed class CxMetrics
 
     /// <summary>A live connection ended by the silo because its subscriber could not keep up.</summary>
     public void LiveSubscriberTooSlow() => _liveDisconnects.Add(1, new KeyValuePair<string, object?>("reason", "too_slow"));
+
+    /// <summary>A live connection ended by the silo because its credential did (<paramref name="reason"/>: token_expired, key_revoked).</summary>
+    public void LiveCredentialEnded(string reason) => _liveDisconnects.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>A batch of committed contacts reached this silo's live hub.</summary>
+    public void LiveBatchReceived() => _liveBatches.Add(1);
 
     public void LiveDropped(long interactions)
     {

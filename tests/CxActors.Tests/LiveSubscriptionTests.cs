@@ -1,8 +1,14 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using CxActors.Access;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using MySqlConnector;
 using static CxActors.Tests.Infrastructure.CanonicalBodies;
 
 namespace CxActors.Tests;
@@ -185,6 +191,271 @@ public sealed class LiveSubscriptionTests
         Assert.Equal(0, await MetricAsync(a, "cx_live_subscriptions"));
         Assert.Equal(0, await MetricAsync(a, "cx_live_dropped_total"));
         Assert.InRange(slow.Nexts("slow").Count, 0, burstSize - 1);
+    }
+
+    [Fact]
+    public async Task Live_connections_end_when_their_token_expires_or_their_key_is_revoked()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var keptKey = await SiloProcess.ProvisionKeyAsync(db.ConnectionString, [Scopes.Read], name: "live-kept");
+        var revokedKey = await SiloProcess.ProvisionKeyAsync(db.ConnectionString, [Scopes.Read], name: "live-revoked");
+        using var signer = RSA.Create(2048);
+        await using var a = await SiloProcess.StartAsync(db.ConnectionString, new Dictionary<string, string>
+        {
+            ["Auth:Jwt:SigningKeys"] = signer.ExportSubjectPublicKeyInfoPem(),
+            ["Auth:Jwt:Issuer"] = "https://issuer.test",
+            ["Auth:Jwt:Audience"] = "cx-api",
+            ["Auth:Jwt:ClockSkew"] = "00:00:00",
+            ["Auth:KeyRefreshInterval"] = "00:00:01",
+            ["Live:CredentialRecheck"] = "00:00:01",
+        });
+        var ws = "ws" + a.Url["http".Length..] + "/graphql";
+        var query = $"subscription {{ contactAdded {{ {Selection} }} }}";
+
+        // A token that expires in 15 s (exp is in whole seconds), minted as AccessTests mints them; no clock skew allowed.
+        var expires = DateTime.UnixEpoch.AddSeconds(Math.Floor((DateTime.UtcNow - DateTime.UnixEpoch).TotalSeconds) + 15);
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "https://issuer.test",
+            Audience = "cx-api",
+            IssuedAt = expires.AddMinutes(-20),
+            NotBefore = expires.AddMinutes(-20),
+            Expires = expires,
+            Claims = new Dictionary<string, object> { ["sub"] = "live-service", ["scope"] = "read" },
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(signer), SecurityAlgorithms.RsaSha256),
+        });
+        Task<LiveClient> Client(string credential) => LiveClient.StartAsync(new
+        {
+            url = ws,
+            connectionParams = new Dictionary<string, string> { ["Authorization"] = "Bearer " + credential },
+            subscriptions = new[] { new { id = "s", query } },
+        });
+        await using var byToken = await Client(token);
+        await using var byRevoked = await Client(revokedKey);
+        await using var byKept = await Client(keptKey);
+        using var sseClient = a.CreateClient(authenticated: false, timeout: Timeout.InfiniteTimeSpan);
+        using var sse = await OpenSseAsync(sseClient, token, query);
+        Assert.Equal(HttpStatusCode.OK, sse.StatusCode);
+        var sseBody = new StreamReader(await sse.Content.ReadAsStreamAsync()).ReadToEndAsync();
+        foreach (var client in new[] { byToken, byRevoked, byKept })
+            await client.WaitForAsync(l => l["connected"] is not null);
+
+        // Revoked: the silo reloads its keys every second and each connection checks its key every second.
+        await using (var connection = new MySqlConnection(db.ConnectionString))
+        {
+            await connection.OpenAsync();
+            Assert.Equal(ApiKeyStore.RevokeOutcome.Revoked, await ApiKeyStore.RevokeAsync(connection, "live-revoked"));
+        }
+        var revokedAt = Stopwatch.StartNew();
+        var revoked = await byRevoked.WaitForAsync(l => l["closed"] is not null, TimeSpan.FromSeconds(30));
+        Assert.Equal((4401, "Unauthorized: API key revoked"), ((int)revoked["closed"]!, (string?)revoked["reason"]));
+        Assert.True(revokedAt.Elapsed < TimeSpan.FromSeconds(10), $"closed {revokedAt.Elapsed} after the revocation");
+        Assert.Equal(1, await MetricAsync(a, "cx_live_disconnects_total", "reason=\"key_revoked\""));
+
+        // The token's connections live until its expiry, not a moment less.
+        var beforeExpiry = expires - DateTime.UtcNow - TimeSpan.FromMilliseconds(500);
+        Assert.True(beforeExpiry > TimeSpan.Zero, "the test reached the token's expiry before it could check the connection was open");
+        Assert.DoesNotContain(await byToken.SeenAsync(beforeExpiry), l => l["closed"] is not null);
+        Assert.False(sseBody.IsCompleted);
+        var expired = await byToken.WaitForAsync(l => l["closed"] is not null, TimeSpan.FromSeconds(30));
+        Assert.Equal((4401, "Unauthorized: token expired"), ((int)expired["closed"]!, (string?)expired["reason"]));
+        Assert.True(DateTime.UtcNow >= expires);
+        Assert.True(DateTime.UtcNow - expires < TimeSpan.FromSeconds(10), $"closed {DateTime.UtcNow - expires} after the expiry");
+
+        // SSE: a last next with the error and its code, then complete, and the response ends.
+        var events = SseEvents(await sseBody.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(["next", "complete"], events.Select(e => e.Event));
+        var error = JsonNode.Parse(events[0].Data)!["errors"]!.AsArray().Single()!;
+        Assert.Equal("LIVE_CREDENTIAL_EXPIRED", (string?)error["extensions"]!["code"]);
+        Assert.Equal("The token that opened this stream expired; open a new one with a fresh token.", (string?)error["message"]);
+        Assert.Equal(2, await MetricAsync(a, "cx_live_disconnects_total", "reason=\"token_expired\""));
+
+        // The live key's connection was checked every second all along and is still open.
+        Assert.DoesNotContain(await byKept.SeenAsync(TimeSpan.FromSeconds(1)), l => l["closed"] is not null);
+        Assert.Equal(1, await MetricAsync(a, "cx_live_subscriptions"));
+    }
+
+    [Fact]
+    public async Task A_silent_sse_stream_gets_a_keep_alive_comment_after_each_period_of_silence()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var readKey = await SiloProcess.ProvisionKeyAsync(db.ConnectionString, [Scopes.Read]);
+        await using var a = await SiloProcess.StartAsync(db.ConnectionString, new Dictionary<string, string>(Unthrottled)
+        {
+            ["Live:KeepAlive"] = "00:00:01",
+        });
+        using var sseClient = a.CreateClient(authenticated: false, timeout: Timeout.InfiniteTimeSpan);
+        using var sse = await OpenSseAsync(sseClient, readKey, $"subscription {{ contactAdded {{ {Selection} }} }}");
+        Assert.Equal(HttpStatusCode.OK, sse.StatusCode);
+        using var reader = new StreamReader(await sse.Content.ReadAsStreamAsync());
+
+        // Nothing happens: a comment after each second of silence, and nothing else (blocks are what precedes a blank line).
+        var clock = Stopwatch.StartNew();
+        var times = new List<TimeSpan>();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(": keep-alive", await ReadBlockAsync(reader));
+            times.Add(clock.Elapsed);
+        }
+        for (var i = 1; i < times.Count; i++)
+            Assert.True(times[i] - times[i - 1] >= TimeSpan.FromMilliseconds(900), $"keep-alives {times[i] - times[i - 1]} apart");
+
+        // An event in between: the stream carries it as usual (after any comment already due), then falls silent again.
+        Assert.Equal(200, (await PostAsync(a.Http, [Record("erin@example.com", "CHAT", T0, "e1")])).Status);
+        string block;
+        while ((block = await ReadBlockAsync(reader)) == ": keep-alive")
+        {
+        }
+        Assert.StartsWith("event: next\ndata: ", block, StringComparison.Ordinal);
+        AssertEvents([("erin@example.com", "CHAT", 0, "e1")], [JsonNode.Parse(block["event: next\ndata: ".Length..])!]);
+        var afterEvent = clock.Elapsed;
+        Assert.Equal(": keep-alive", await ReadBlockAsync(reader));
+        Assert.True(clock.Elapsed - afterEvent >= TimeSpan.FromMilliseconds(900), $"a keep-alive {clock.Elapsed - afterEvent} after the event");
+    }
+
+    [Fact]
+    public async Task A_silo_without_subscriptions_receives_no_batches_and_its_first_subscriber_misses_nothing()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var readKey = await SiloProcess.ProvisionKeyAsync(db.ConnectionString, [Scopes.Read]);
+        await using var a = await SiloProcess.StartAsync(db.ConnectionString, new Dictionary<string, string>(Unthrottled));
+        await using var b = await SiloProcess.StartAsync(db.ConnectionString, new Dictionary<string, string>(Unthrottled));
+        var idle = 0;
+        // Contacts of several customers through both silos, so that both silos' log writers commit some (grains land
+        // on either) and their publishers have just read the directory: a stale list would now miss a new subscriber.
+        async Task IngestIdleAsync()
+        {
+            foreach (var silo in new[] { a, b })
+            {
+                var records = Enumerable.Range(0, 4).Select(_ => idle++).Select(i => Record($"idle{i}@example.com", "CHAT", T0.AddMinutes(i), $"idle-{i}")).ToArray();
+                Assert.Equal(200, (await PostAsync(silo.Http, records)).Status);
+            }
+        }
+
+        // Nobody subscribes anywhere: contacts are committed, no silo receives a batch.
+        await IngestIdleAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await IngestIdleAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal((0, 0), (await MetricAsync(a, "cx_live_batches_total"), await MetricAsync(b, "cx_live_batches_total")));
+
+        using var sseClient = a.CreateClient(authenticated: false, timeout: Timeout.InfiniteTimeSpan);
+        for (var round = 0; round < 2; round++)
+        {
+            // A first subscription on A, then at once a contact through B. Over SSE the stream is open once its headers
+            // come; over a WebSocket once the pong to a ping sent after the subscribe comes (messages are handled in order).
+            await IngestIdleAsync();
+            var customer = $"first{round}@example.com";
+            var query = $"subscription {{ contactAdded(customer: \"{customer}\") {{ {Selection} }} }}";
+            var record = Record(customer, "EMAIL", T0.AddHours(1 + round), $"first-{round}");
+            JsonNode delivered;
+            if (round == 0)
+            {
+                using var sse = await OpenSseAsync(sseClient, readKey, query);
+                Assert.Equal(HttpStatusCode.OK, sse.StatusCode);
+                using var reader = new StreamReader(await sse.Content.ReadAsStreamAsync());
+                Assert.Equal(200, (await PostAsync(b.Http, [record])).Status);
+                var block = await ReadBlockAsync(reader);
+                Assert.StartsWith("event: next\ndata: ", block, StringComparison.Ordinal);
+                delivered = JsonNode.Parse(block["event: next\ndata: ".Length..])!;
+            }
+            else
+            {
+                using var socket = new ClientWebSocket();
+                socket.Options.AddSubProtocol("graphql-transport-ws");
+                await socket.ConnectAsync(new Uri("ws" + a.Url["http".Length..] + "/graphql"), CancellationToken.None);
+                await SendAsync(socket, new JsonObject { ["type"] = "connection_init", ["payload"] = new JsonObject { ["Authorization"] = "Bearer " + readKey } });
+                Assert.Equal("connection_ack", (string?)(await ReceiveAsync(socket))["type"]);
+                await SendAsync(socket, new JsonObject { ["type"] = "subscribe", ["id"] = "1", ["payload"] = new JsonObject { ["query"] = query } });
+                await SendAsync(socket, new JsonObject { ["type"] = "ping" });
+                Assert.Equal("pong", (string?)(await ReceiveAsync(socket))["type"]);
+                Assert.Equal(200, (await PostAsync(b.Http, [record])).Status);
+                var next = await ReceiveAsync(socket);
+                Assert.Equal(("next", "1"), ((string?)next["type"], (string?)next["id"]));
+                delivered = next["payload"]!;
+                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            }
+            AssertEvents([(customer, "EMAIL", 60 * (1 + round), $"first-{round}")], [delivered]);
+            Assert.True(await MetricAsync(a, "cx_live_batches_total") >= round + 1);
+            // B holds no subscription all along.
+            Assert.Equal(0, await MetricAsync(b, "cx_live_batches_total"));
+
+            // The subscription is closed: once A has said so (its next renewal) and the publishers have read it, A receives nothing.
+            var waited = Stopwatch.StartNew();
+            while (await MetricAsync(a, "cx_live_subscriptions") != 0)
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "silo A still holds the closed SSE subscription");
+                await Task.Delay(200);
+            }
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var settled = await MetricAsync(a, "cx_live_batches_total");
+            await IngestIdleAsync();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.Equal((settled, 0), (await MetricAsync(a, "cx_live_batches_total"), await MetricAsync(b, "cx_live_batches_total")));
+        }
+    }
+
+    private static Task SendAsync(ClientWebSocket socket, JsonObject message) =>
+        socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    /// <summary>The socket's next message as JSON; fails after 10 s.</summary>
+    private static async Task<JsonNode> ReceiveAsync(ClientWebSocket socket)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[64 * 1024];
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(buffer.AsMemory(length), deadline.Token);
+                Assert.Equal(WebSocketMessageType.Text, received.MessageType);
+                length += received.Count;
+                if (received.EndOfMessage)
+                    return JsonNode.Parse(buffer.AsSpan(0, length))!;
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw new Xunit.Sdk.XunitException("No WebSocket message within 10 s");
+        }
+    }
+
+    /// <summary>The lines of the stream's next block (up to a blank line), joined by \n; fails after 10 s.</summary>
+    private static async Task<string> ReadBlockAsync(StreamReader reader)
+    {
+        var lines = new List<string>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            while (await reader.ReadLineAsync(deadline.Token) is { } line)
+            {
+                if (line.Length == 0)
+                    return string.Join('\n', lines);
+                lines.Add(line);
+            }
+        }
+        catch (Exception ex) when (deadline.IsCancellationRequested && ex is OperationCanceledException or IOException)
+        {
+            throw new Xunit.Sdk.XunitException($"No SSE block within 10 s; read so far: [{string.Join("\\n", lines)}]");
+        }
+        throw new InvalidOperationException("The stream ended within a block.");
+    }
+
+    /// <summary>A whole SSE body's events (comment lines skipped).</summary>
+    private static List<(string Event, string Data)> SseEvents(string body)
+    {
+        var events = new List<(string, string)>();
+        foreach (var block in body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
+        {
+            var lines = block.Split('\n').Where(l => !l.StartsWith(':')).ToList();
+            if (lines.Count == 0)
+                continue;
+            var name = lines.Single(l => l.StartsWith("event: ", StringComparison.Ordinal))["event: ".Length..];
+            var data = lines.Single(l => l.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..];
+            events.Add((name, data));
+        }
+        return events;
     }
 
     private static void AssertEvents(IEnumerable<(string Customer, string Channel, int Minute, string Id)> expected, List<JsonNode> nexts)

@@ -6,12 +6,16 @@ using Microsoft.Extensions.Logging;
 namespace CxActors.Live;
 
 /// <summary>
-/// Hands what this silo's log writer committed to every silo that listens to the live contact feed. The writer only
+/// Hands what this silo's log writer committed to every silo that wants the live contact feed's batches (holds a
+/// subscription): a silo nobody watches on costs nothing per flush. The list comes from the directory, re-read every
+/// renewal period, and is pushed here at once when a silo takes its first subscription (see
+/// <see cref="ListenersChangedAsync"/>), so that a new subscriber misses nothing committed after it opened. The writer only
 /// ever calls <see cref="Committed"/>, which never waits: a full queue drops the flush (logged) rather than slow or
 /// block ingest. One loop packs whatever flushes are queued into one <see cref="ContactBatch"/> and sends it to each
 /// listener one-way, so a slow or dead silo costs the loop nothing but a message.
 /// </summary>
-public sealed class ContactFeedPublisher(IGrainFactory grains, TimeProvider clock, CxMetrics metrics, ILogger<ContactFeedPublisher> logger) : BackgroundService
+public sealed class ContactFeedPublisher(IGrainFactory grains, TimeProvider clock, CxMetrics metrics, ILogger<ContactFeedPublisher> logger)
+    : BackgroundService, IContactFeedPublisher
 {
     /// <summary>Flushes waiting to be published; past this the newest are dropped (events lost, ingest unaffected).</summary>
     public const int QueuedFlushes = 4_096;
@@ -26,8 +30,9 @@ public sealed class ContactFeedPublisher(IGrainFactory grains, TimeProvider cloc
             FullMode = BoundedChannelFullMode.Wait,
         });
 
-    private IContactFeedListener[] _listeners = [];
+    private ContactFeedListeners _listeners = ContactFeedListeners.None;
     private DateTimeOffset _listenersRead = DateTimeOffset.MinValue;
+    private IContactFeedPublisher? _reference;
     private long _dropped;
 
     /// <summary>Called by the log writer after COMMIT with the interactions that commit stored.</summary>
@@ -80,15 +85,24 @@ public sealed class ContactFeedPublisher(IGrainFactory grains, TimeProvider cloc
         }
     }
 
-    /// <summary>The listening silos, re-read from the directory once per renewal period (the last list if it fails).</summary>
+    /// <summary>A silo has just come to want batches: from now on it gets them (the newest list wins).</summary>
+    public Task ListenersChangedAsync(ContactFeedListeners listeners)
+    {
+        Keep(listeners);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The silos that want batches, re-read from the directory once per renewal period (the last list if it fails).</summary>
     private async ValueTask<IContactFeedListener[]> ListenersAsync()
     {
         var now = clock.GetUtcNow();
         if (now - _listenersRead < IContactFeedDirectory.Renewal)
-            return _listeners;
+            return Volatile.Read(ref _listeners).Listeners;
         try
         {
-            _listeners = await grains.GetGrain<IContactFeedDirectory>(0).ListenersAsync();
+            // The reference names this object to every silo; the runtime holds it weakly, this field strongly.
+            _reference ??= grains.CreateObjectReference<IContactFeedPublisher>(this);
+            Keep(await grains.GetGrain<IContactFeedDirectory>(0).PublishAsync(_reference));
             _listenersRead = now;
         }
         catch (Exception ex)
@@ -96,7 +110,23 @@ public sealed class ContactFeedPublisher(IGrainFactory grains, TimeProvider cloc
             logger.LogWarning(RedactedException.Of(ex), "The live contact feed's directory could not be read; using the last list of listeners");
             _listenersRead = now;
         }
-        return _listeners;
+        return Volatile.Read(ref _listeners).Listeners;
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="listeners"/> unless a newer list is already held: a read answered before a silo's first
+    /// subscription may arrive after that silo's push, and must not undo it.
+    /// </summary>
+    private void Keep(ContactFeedListeners listeners)
+    {
+        var held = Volatile.Read(ref _listeners);
+        while (listeners.IsNewerThan(held))
+        {
+            var seen = Interlocked.CompareExchange(ref _listeners, listeners, held);
+            if (ReferenceEquals(seen, held))
+                return;
+            held = seen;
+        }
     }
 
     private void ReportDrops()
