@@ -132,6 +132,28 @@ public static class QueryBench
             fleetMs, fleetSql.Order().ElementAt(fleetSql.Count / 2), fleetRows, gqlUsage, sqlUsage);
     }
 
+    /// <summary>Each of <paramref name="bodies"/> once, from <paramref name="clients"/> clients (a warm-up: answers unchecked).</summary>
+    internal static async Task GraphQLPassAsync(BenchContext ctx, byte[][] bodies, int clients)
+    {
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < bodies.Length; i = Interlocked.Increment(ref next))
+            {
+                try
+                {
+                    using var content = new ByteArrayContent(bodies[i]);
+                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                    using var response = await ctx.Http.PostAsync($"{ctx.Silo.Url}/graphql", content);
+                    await response.Content.ReadAsByteArrayAsync();
+                }
+                catch (HttpRequestException)
+                {
+                }
+            }
+        })));
+    }
+
     internal static async Task<double> GraphQLLoadAsync(BenchContext ctx, byte[][] bodies, int clients, double seconds, Latencies latencies, long[] counts)
     {
         var next = -1;
