@@ -66,19 +66,8 @@ public sealed class ContactFeedHubTests
         Assert.Equal(delivered, received.Values.Sum(r => r.Count));
     }
 
-    private static Interaction Contact(string customer, Channel channel, int minute, string sourceId)
-    {
-        var startedAt = T0.AddMinutes(minute);
-        return new Interaction
-        {
-            Id = InteractionIdentity.Compute(customer, channel, startedAt, sourceId),
-            CustomerId = customer,
-            Channel = channel,
-            StartedAt = startedAt,
-            SourceId = sourceId,
-            Source = "test",
-        };
-    }
+    private static Interaction Contact(string customer, Channel channel, int minute, string sourceId) =>
+        Infrastructure.Interactions.Make(customer, channel, T0.AddMinutes(minute), sourceId);
 
     private sealed class Collector(List<ContactEvent> events) : IObserver<ContactEvent>
     {
