@@ -68,6 +68,9 @@
   }
 
   // ---- GraphQL with the session cookie ----
+  // Set once the browser is on its way to /signin: the other queries' 401s (and the 5 s rate samples) must not
+  // restart that navigation, which on a slow server could then never complete.
+  var signingIn = false;
   function graphql(query, variables) {
     return fetch('/graphql', {
       method: 'POST',
@@ -76,7 +79,10 @@
       body: JSON.stringify({ query: query, variables: variables })
     }).then(function (response) {
       if (response.status === 401) {
-        window.location.assign('/signin?returnUrl=' + encodeURIComponent(window.location.pathname + window.location.search));
+        if (!signingIn) {
+          signingIn = true;
+          window.location.assign('/signin?returnUrl=' + encodeURIComponent(window.location.pathname + window.location.search));
+        }
         return new Promise(function () { });
       }
       if (response.status === 403) throw new Error('Your key lacks the read scope.');
