@@ -75,9 +75,10 @@ public static class GraphQLServerSentEvents
         try
         {
             await http.Response.Body.FlushAsync(http.RequestAborted);
+            using var silence = new SilenceTimer(options.KeepAlive, http.RequestAborted);
             while (true)
             {
-                var waiting = await NextOrSilenceAsync(outgoing.Reader, options.KeepAlive, http.RequestAborted);
+                var waiting = await silence.NextOrSilenceAsync(outgoing.Reader);
                 if (waiting is false)
                     break;
                 if (waiting is null)
@@ -116,19 +117,35 @@ public static class GraphQLServerSentEvents
         }
     }
 
-    /// <summary>True when a message waits, false when the stream is over, null after <paramref name="silence"/> without either.</summary>
-    private static async Task<bool?> NextOrSilenceAsync(ChannelReader<string> reader, TimeSpan silence, CancellationToken cancellationToken)
+    /// <summary>
+    /// The wait for a stream's next message with a deadline of one period of silence. One source and timer per stream,
+    /// re-armed for each wait, rather than one per wait: a busy feed writes an event per contact to every subscriber.
+    /// </summary>
+    private sealed class SilenceTimer(TimeSpan period, CancellationToken aborted) : IDisposable
     {
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timer.CancelAfter(silence);
-        try
+        private CancellationTokenSource _deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+
+        /// <summary>True when a message waits, false when the stream is over, null after a period without either.</summary>
+        public async Task<bool?> NextOrSilenceAsync(ChannelReader<string> reader)
         {
-            return await reader.WaitToReadAsync(timer.Token);
+            if (!_deadline.TryReset())
+            {
+                // The last wait ended in silence: a cancelled source cannot be re-armed.
+                _deadline.Dispose();
+                _deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+            }
+            _deadline.CancelAfter(period);
+            try
+            {
+                return await reader.WaitToReadAsync(_deadline.Token);
+            }
+            catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+            {
+                return null;
+            }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
+
+        public void Dispose() => _deadline.Dispose();
     }
 
     public static bool IsRequested(HttpRequest request) =>
