@@ -7,6 +7,7 @@ using CxActors.Database;
 using CxActors.Ingest.Pipeline;
 using CxActors.Privacy;
 using CxActors.ServiceDefaults;
+using CxActors.Telemetry;
 
 // `dotnet CxActors.Silo.dll keys create|list|revoke …` (./cx keys): manage API keys on ConnectionStrings__Cx, no host.
 if (args is ["keys", .. var keyArgs])
@@ -19,9 +20,9 @@ builder.AddCxAccess();
 builder.UseOrleans(silo =>
 {
     silo.UseCxClustering(builder.Configuration).AddCxActors(builder.Configuration).AddCxOrleansDashboard(builder.Configuration);
-    // Traces follow requests into grain calls (Microsoft.Orleans.Application spans); off with Telemetry:Enabled=false.
+    // Sampled traces follow requests into grain calls (spans of the CxActors source); off with Telemetry:Enabled=false.
     if (builder.IsTelemetryEnabled())
-        silo.AddActivityPropagation();
+        silo.AddSampledTracePropagation();
 });
 builder.Services.AddIngestPipeline(builder.Configuration);
 builder.Services.AddCxGraphQL(builder.Configuration);

@@ -27,14 +27,12 @@ public static class TelemetryExtensions
     public static readonly IReadOnlyList<string> Meters = ["Microsoft.Orleans", "MySqlConnector", CxMetrics.MeterName];
 
     /// <summary>
-    /// Activity sources traced besides ASP.NET Core's and HttpClient's: Orleans' grain calls (with activity propagation
-    /// on the silo, see <see cref="IsTelemetryEnabled"/>), MySqlConnector's commands (their text, never parameter values)
-    /// and the service's own spans.
+    /// Activity sources traced besides ASP.NET Core's and HttpClient's: MySqlConnector's commands (their text, never
+    /// parameter values) and the service's own spans (grain calls of sampled requests, log flushes).
     /// </summary>
-    public static readonly IReadOnlyList<string> Sources =
-        ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "MySqlConnector", CxActivities.SourceName];
+    public static readonly IReadOnlyList<string> Sources = ["MySqlConnector", CxActivities.SourceName];
 
-    /// <summary>Whether <c>Telemetry:Enabled</c> is on: the silo then also propagates activities through grain calls.</summary>
+    /// <summary>Whether <c>Telemetry:Enabled</c> is on: the silo then also traces the grain calls of sampled requests.</summary>
     public static bool IsTelemetryEnabled(this IHostApplicationBuilder builder) =>
         TelemetryOptions.From(builder.Configuration).Enabled;
 

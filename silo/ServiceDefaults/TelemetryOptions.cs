@@ -11,7 +11,7 @@ public sealed class TelemetryOptions
 {
     public const string Section = "Telemetry";
 
-    /// <summary>Off: no OpenTelemetry pipeline, no Orleans activity propagation, /metrics answers 404 (to measure the cost).</summary>
+    /// <summary>Off: no OpenTelemetry pipeline, no trace context in grain calls, /metrics answers 404 (to measure the cost).</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Share of new traces recorded (parent-based: a caller's decision is kept, and a flush follows its callers).</summary>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace CxActors.Database;
 
-/// <summary>The service's own activity source, <c>CxActors</c> (spans: <c>cx.log.flush</c>).</summary>
+/// <summary>The service's own activity source, <c>CxActors</c> (spans: <c>cx.log.flush</c>, and the grain calls of sampled requests).</summary>
 public static class CxActivities
 {
     public const string SourceName = "CxActors";

@@ -118,7 +118,7 @@ public sealed class TraceTests : IAsyncLifetime
     private static (List<OtlpSpan> Clients, List<OtlpSpan> Servers) GrainCalls(IReadOnlyList<OtlpSpan> spans, OtlpSpan request, string method)
     {
         const int Server = 2, Client = 3;
-        var calls = spans.Where(s => s.TraceId == request.TraceId && s.Scope == "Microsoft.Orleans.Application" && s.Name == method).ToList();
+        var calls = spans.Where(s => s.TraceId == request.TraceId && s.Scope == "CxActors" && s.Name == method).ToList();
         var clients = calls.Where(s => s.Kind == Client).ToList();
         var servers = calls.Where(s => s.Kind == Server && clients.Any(c => c.SpanId == s.ParentSpanId)).ToList();
         return (clients, servers);
