@@ -11,7 +11,7 @@ internal sealed class RedactingLogger(ILogger inner) : ILogger
     public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
 
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull =>
-        inner.BeginScope(RedactScope(state));
+        inner.BeginScope(LazilyRedactedScope.Of(state));
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
@@ -32,7 +32,7 @@ internal sealed class RedactingLogger(ILogger inner) : ILogger
     }
 
     /// <summary>The state's values with personal data redacted, or null when none has any (the state then goes as is).</summary>
-    private static List<KeyValuePair<string, object?>>? RedactValues(IReadOnlyList<KeyValuePair<string, object?>>? values)
+    internal static List<KeyValuePair<string, object?>>? RedactValues(IReadOnlyList<KeyValuePair<string, object?>>? values)
     {
         if (values is null)
             return null;
@@ -54,21 +54,5 @@ internal sealed class RedactingLogger(ILogger inner) : ILogger
             redacted.Add(clean is null || ReferenceEquals(clean, text) ? values[i] : new(key, clean));
         }
         return redacted;
-    }
-
-    /// <summary>A scope whose text or values carry personal data becomes a redacted copy (the JSON formatter writes scopes).</summary>
-    private static object RedactScope(object state)
-    {
-        if (state is IReadOnlyList<KeyValuePair<string, object?>> values)
-        {
-            var redacted = RedactValues(values);
-            var text = state.ToString();
-            var cleanText = text is null ? null : PersonalDataRedactor.Redact(text);
-            return redacted is null && ReferenceEquals(text, cleanText) ? state : new RedactedLogState(cleanText ?? "", redacted ?? values);
-        }
-        if (state is string s)
-            return PersonalDataRedactor.Redact(s);
-        var other = state.ToString();
-        return other is null || ReferenceEquals(other, PersonalDataRedactor.Redact(other)) ? state : PersonalDataRedactor.Redact(other);
     }
 }
