@@ -24,18 +24,28 @@ public static partial class PersonalDataRedactor
 
     // A silo address or request id (kept), a phone written with separators, or a bare run of digits. Bounded quantifiers only.
     [GeneratedRegex(
-        @"(?<kept>\bS?\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}:\d{1,12}|\b(?=[0-9A-Z]{0,12}[A-Z])[0-9A-Z]{13}:[0-9A-F]{8}\b)" +
+        @"(?<kept>\bS?\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}[:@]\d{1,12}|\b(?=[0-9A-Z]{0,12}[A-Z])[0-9A-Z]{13}:[0-9A-F]{8}\b)" +
         @"|(?<![\p{L}\d_])(?:\+\d{1,3}[ -]?)?(?:\(\d{2,3}\) ?|\d{2,3}[ -])?\d{4,5}[ -]\d{4}(?![\p{L}\d_])" +
         @"|(?<![\p{L}\d_.])\+?\d{8,32}(?![\p{L}\d_]|\.\d)",
         RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex PhoneShaped();
+
+    /// <summary>
+    /// Digits on both sides of the '@': the port and generation of an Orleans silo address ("127.0.0.1:11111@154962485",
+    /// where ':' ends the match on the left). No e-mail address has an all-digit domain.
+    /// </summary>
+    private static bool IsSiloGeneration(ReadOnlySpan<char> match)
+    {
+        var at = match.IndexOf('@');
+        return at > 0 && !match[..at].ContainsAnyExcept("0123456789") && !match[(at + 1)..].ContainsAnyExcept("0123456789");
+    }
 
     /// <summary><paramref name="text"/> with personal data replaced; the same instance when there is none.</summary>
     public static string Redact(string text)
     {
         var redacted = text;
         if (text.Contains('@', StringComparison.Ordinal) || text.Contains("%40", StringComparison.Ordinal))
-            redacted = EmailShaped.Replace(text, Email);
+            redacted = EmailShaped.Replace(text, static m => IsSiloGeneration(m.ValueSpan) ? m.Value : Email);
         if (redacted.Length >= 8)
         {
             var phones = PhoneShaped().Replace(redacted, static m => m.Groups["kept"].Success ? m.Value : Phone);

@@ -23,6 +23,10 @@ public sealed class LogRedactionTests
         "S127.0.0.1:11111:123456789 took 00:00:01.2345678 at 2024-03-01 10:00:00.123 for 1234567 rows")]
     [InlineData("trace 4bf92f3577b34da6a3ce929d0e0e4736 version 10.4.2 id 3fa85f64", "trace 4bf92f3577b34da6a3ce929d0e0e4736 version 10.4.2 id 3fa85f64")]
     [InlineData("Connection id \"0HNQDVHVR4O1V\", Request id \"0HNQDVHVR4O1V:00000001\": started", "Connection id \"0HNQDVHVR4O1V\", Request id \"0HNQDVHVR4O1V:00000001\": started")]
+    // An Orleans silo address with its generation after '@' is no e-mail; a local part before a digit-only domain still is.
+    [InlineData("sys.svc.user.5433B077/127.0.0.1:11091@154962485 not active", "sys.svc.user.5433B077/127.0.0.1:11091@154962485 not active")]
+    [InlineData("maria@154962485", "[email]")]
+    [InlineData("5571988776655@example.com", "[email]")]
     // ...but a phone after a colon is still a phone.
     [InlineData("callback:5571988776655 from 0HNQDVHVR4O1V:0000000A", "callback:[phone] from 0HNQDVHVR4O1V:0000000A")]
     [InlineData("5571988776655:00000001", "[phone]:[phone]")]
