@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Threading.RateLimiting;
 using CxActors.Database;
 using CxActors.ServiceDefaults;
@@ -84,8 +85,13 @@ public static class AccessServiceExtensions
                         context.RejectPrincipal();
                         return Task.CompletedTask;
                     }
-                    context.ReplacePrincipal(AccessPrincipal.Create(entry.Name, entry.Scopes, AccessPrincipal.CookieCredential,
-                        CookieAuthenticationDefaults.AuthenticationScheme));
+                    var principal = AccessPrincipal.Create(entry.Name, entry.Scopes, AccessPrincipal.CookieCredential,
+                        CookieAuthenticationDefaults.AuthenticationScheme);
+                    // When this cookie ends, for the live connections opened with it (a request renews it; they cannot).
+                    if (context.Properties.ExpiresUtc is { } expires)
+                        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(Scopes.ValidUntilClaimType,
+                            ((expires.ToUnixTimeMilliseconds() + 999) / 1000).ToString(CultureInfo.InvariantCulture)));
+                    context.ReplacePrincipal(principal);
                     return Task.CompletedTask;
                 };
             });

@@ -65,6 +65,7 @@ public static class GraphQLServerSentEvents
                 return;
             }
             credentialWatch = LiveCredentialWatch.WatchAsync(http.User, http.RequestServices.GetRequiredService<ApiKeyCache>(), options.CredentialRecheck,
+                http.RequestServices.GetRequiredService<TimeProvider>(),
                 e => End(new ExecutionError(e.Message) { Code = e.Code }, () => metrics.LiveCredentialEnded(e.MetricReason)), watching.Token);
         }
         else

@@ -197,7 +197,7 @@ public sealed class GraphQLWebSocketConnection
                 _session.User = user;
                 _acknowledged = true;
                 _credentialWatch = LiveCredentialWatch.WatchAsync(user, _http.RequestServices.GetRequiredService<ApiKeyCache>(),
-                    _options.CredentialRecheck, EndForCredential, _closing.Token);
+                    _options.CredentialRecheck, _http.RequestServices.GetRequiredService<TimeProvider>(), EndForCredential, _closing.Token);
                 Send("{\"type\":\"connection_ack\"}");
                 break;
             case LiveAuthorization.Outcome.Forbidden:

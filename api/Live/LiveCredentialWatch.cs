@@ -7,8 +7,10 @@ namespace CxActors.Api.Live;
 
 /// <summary>
 /// A live connection outlives the check of the credential that opened it; this ends it when the credential ends: a JWT
-/// at its expiry (plus the allowed clock skew, when a request with it would be refused), an API key (or a browser session
-/// opened with one) at the first <see cref="LiveOptions.CredentialRecheck"/> after the silo learned of its revocation.
+/// at its expiry (plus the allowed clock skew, when a request with it would be refused), a browser session at the expiry
+/// its cookie had when the connection opened (the browser's other requests may renew the session; the connection is
+/// then reopened with the renewed cookie), an API key (or a browser session opened with one) at the first
+/// <see cref="LiveOptions.CredentialRecheck"/> after the silo learned of its revocation.
 /// </summary>
 public static class LiveCredentialWatch
 {
@@ -18,6 +20,9 @@ public static class LiveCredentialWatch
     public static readonly Ending TokenExpired = new("Unauthorized: token expired", ErrorCodes.LiveCredentialExpired,
         "The token that opened this stream expired; open a new one with a fresh token.", "token_expired");
 
+    public static readonly Ending SessionExpired = new("Unauthorized: session expired", ErrorCodes.LiveCredentialExpired,
+        "The browser session that opened this stream expired; sign in again.", "session_expired");
+
     public static readonly Ending KeyRevoked = new("Unauthorized: API key revoked", ErrorCodes.LiveCredentialRevoked,
         "The API key that opened this stream was revoked.", "key_revoked");
 
@@ -25,11 +30,12 @@ public static class LiveCredentialWatch
     /// Waits until <paramref name="user"/>'s credential ends, then calls <paramref name="end"/> once; returns at once for a
     /// credential that does not end (authentication switched off), and quietly when <paramref name="cancellationToken"/> is.
     /// </summary>
-    public static async Task WatchAsync(ClaimsPrincipal user, ApiKeyCache keys, TimeSpan recheck, Action<Ending> end, CancellationToken cancellationToken)
+    public static async Task WatchAsync(ClaimsPrincipal user, ApiKeyCache keys, TimeSpan recheck, TimeProvider time, Action<Ending> end,
+        CancellationToken cancellationToken)
     {
         var validUntil = ValidUntil(user);
-        var byKey = user.HasClaim(Scopes.CredentialClaimType, AccessPrincipal.ApiKeyCredential)
-            || user.HasClaim(Scopes.CredentialClaimType, AccessPrincipal.CookieCredential);
+        var bySession = user.HasClaim(Scopes.CredentialClaimType, AccessPrincipal.CookieCredential);
+        var byKey = bySession || user.HasClaim(Scopes.CredentialClaimType, AccessPrincipal.ApiKeyCredential);
         if (validUntil is null && !byKey)
             return;
         var name = user.Identity?.Name;
@@ -40,16 +46,16 @@ public static class LiveCredentialWatch
                 var wait = recheck;
                 if (validUntil is { } until)
                 {
-                    var left = until - DateTimeOffset.UtcNow;
+                    var left = until - time.GetUtcNow();
                     if (left <= TimeSpan.Zero)
                     {
-                        end(TokenExpired);
+                        end(bySession ? SessionExpired : TokenExpired);
                         return;
                     }
                     if (left < wait)
                         wait = left;
                 }
-                await Task.Delay(wait, cancellationToken);
+                await Task.Delay(wait, time, cancellationToken);
                 // Key names are unique (revoked ones included), so the name finds the very key that opened the connection.
                 if (byKey && (name is null || keys.FindByName(name) is null))
                 {

@@ -276,6 +276,41 @@ public sealed class LiveSubscriptionTests
     }
 
     [Fact]
+    public async Task A_stream_opened_in_a_browser_session_ends_when_that_session_expires_and_not_before()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var readKey = await SiloProcess.ProvisionKeyAsync(db.ConnectionString, [Scopes.Read]);
+        var lifetime = TimeSpan.FromSeconds(6);
+        await using var a = await SiloProcess.StartAsync(db.ConnectionString, new Dictionary<string, string>(Unthrottled)
+        {
+            ["Auth:Cookie:Lifetime"] = "00:00:06",
+        });
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+        {
+            BaseAddress = new Uri(a.Url),
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        // The session's expiry is set by the silo after this clock starts: the stream may not end sooner than a lifetime from here.
+        var clock = Stopwatch.StartNew();
+        using (var signIn = await browser.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = readKey, ["returnUrl"] = "/graphql" })))
+            Assert.Equal(HttpStatusCode.SeeOther, signIn.StatusCode);
+        using var sse = await OpenSseAsync(browser, null, $"subscription {{ contactAdded {{ {Selection} }} }}");
+        Assert.Equal(HttpStatusCode.OK, sse.StatusCode);
+
+        var body = await new StreamReader(await sse.Content.ReadAsStreamAsync()).ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(clock.Elapsed >= lifetime, $"the stream ended {clock.Elapsed} after signing in, before the session's {lifetime}");
+        var events = SseEvents(body);
+        Assert.Equal(["next", "complete"], events.Select(e => e.Event));
+        var error = JsonNode.Parse(events[0].Data)!["errors"]!.AsArray().Single()!;
+        Assert.Equal("LIVE_CREDENTIAL_EXPIRED", (string?)error["extensions"]!["code"]);
+        Assert.Equal("The browser session that opened this stream expired; sign in again.", (string?)error["message"]);
+        Assert.Equal(1, await MetricAsync(a, "cx_live_disconnects_total", "reason=\"session_expired\""));
+        // The session itself is over too: a new stream with the same cookie is refused.
+        using var again = await OpenSseAsync(browser, null, $"subscription {{ contactAdded {{ {Selection} }} }}");
+        Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
+    }
+
+    [Fact]
     public async Task A_silent_sse_stream_gets_a_keep_alive_comment_after_each_period_of_silence()
     {
         await using var db = await TestDatabase.CreateAsync();
