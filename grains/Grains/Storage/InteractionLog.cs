@@ -127,7 +127,8 @@ public sealed class InteractionLog : BackgroundService
             await FlushAsync(batch, session);
             activity?.SetTag("cx.log.appends.failed", batch.Count(a => a.Completion.Task.IsFaulted));
         }
-        _metrics.LogFlushed(rows, _clock.GetElapsedTime(started));
+        // The rows it made durable: a flush that failed (or refused some appends) stored fewer, maybe none.
+        _metrics.LogFlushed(batch.Where(a => a.Completion.Task.IsCompletedSuccessfully).Sum(a => a.Rows.Count), _clock.GetElapsedTime(started));
     }
 
     private static Activity? StartFlushActivity(List<LogAppend> batch, int rows)
