@@ -90,7 +90,7 @@ public static class AccessServiceExtensions
                     // When this cookie ends, for the live connections opened with it (a request renews it; they cannot).
                     if (context.Properties.ExpiresUtc is { } expires)
                         ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(Scopes.ValidUntilClaimType,
-                            ((expires.ToUnixTimeMilliseconds() + 999) / 1000).ToString(CultureInfo.InvariantCulture)));
+                            expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
                     context.ReplacePrincipal(principal);
                     return Task.CompletedTask;
                 };

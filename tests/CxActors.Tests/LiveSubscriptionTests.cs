@@ -298,7 +298,9 @@ public sealed class LiveSubscriptionTests
         Assert.Equal(HttpStatusCode.OK, sse.StatusCode);
 
         var body = await new StreamReader(await sse.Content.ReadAsStreamAsync()).ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(clock.Elapsed >= lifetime, $"the stream ended {clock.Elapsed} after signing in, before the session's {lifetime}");
+        // The cookie keeps its expiry in whole seconds (AuthenticationProperties store dates as RFC 1123 text): the session,
+        // and so the stream, ends at most a second short of its lifetime, never sooner.
+        Assert.True(clock.Elapsed >= lifetime - TimeSpan.FromSeconds(1), $"the stream ended {clock.Elapsed} after signing in, before the session's {lifetime}");
         var events = SseEvents(body);
         Assert.Equal(["next", "complete"], events.Select(e => e.Event));
         var error = JsonNode.Parse(events[0].Data)!["errors"]!.AsArray().Single()!;
