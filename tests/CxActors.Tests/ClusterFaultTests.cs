@@ -293,7 +293,5 @@ public sealed class ClusterFaultTests
 
     /// <summary>Rows of the log flushes whose commit the silo confirmed (the sum of its <c>cx_log_flush_rows</c> histogram).</summary>
     private static async Task<double> FlushedRowsAsync(SiloProcess silo) =>
-        (await silo.Http.GetStringAsync("/metrics")).Split('\n')
-            .Where(l => l.StartsWith("cx_log_flush_rows_sum{", StringComparison.Ordinal) || l.StartsWith("cx_log_flush_rows_sum ", StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        (await MetricsScrape.ReadAsync(silo.Http)).Sum("cx_log_flush_rows_sum");
 }

@@ -233,41 +233,9 @@ public sealed partial class TelemetryTests(TelemetryFixture fixture) : IClassFix
         return http;
     }
 
-    private async Task<Scrape> ScrapeAsync()
+    private async Task<MetricsScrape> ScrapeAsync()
     {
         using var http = Client(fixture.MetricsKey);
-        return Scrape.Parse(await http.GetStringAsync("/metrics"));
-    }
-
-    /// <summary>The samples of a Prometheus text exposition: name, labels, value.</summary>
-    private sealed partial class Scrape(List<(string Name, Dictionary<string, string> Labels, double Value)> samples)
-    {
-        public static Scrape Parse(string text)
-        {
-            var samples = new List<(string, Dictionary<string, string>, double)>();
-            foreach (var line in text.Split('\n'))
-            {
-                if (line.Length == 0 || line[0] == '#')
-                    continue;
-                var match = Sample().Match(line);
-                if (!match.Success)
-                    continue;
-                var labels = Label().Matches(match.Groups["labels"].Value)
-                    .ToDictionary(m => m.Groups["key"].Value, m => m.Groups["value"].Value);
-                samples.Add((match.Groups["name"].Value, labels, double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture)));
-            }
-            return new Scrape(samples);
-        }
-
-        /// <summary>The sum of the samples of <paramref name="name"/> whose labels include <paramref name="labels"/> (0 if none).</summary>
-        public double Sum(string name, IReadOnlyDictionary<string, string>? labels = null) => samples
-            .Where(s => s.Name == name && (labels ?? new Dictionary<string, string>()).All(l => s.Labels.GetValueOrDefault(l.Key) == l.Value))
-            .Sum(s => s.Value);
-
-        [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})?\s+(?<value>\S+)")]
-        private static partial Regex Sample();
-
-        [GeneratedRegex(@"(?<key>[a-zA-Z_][a-zA-Z0-9_]*)=""(?<value>(?:[^""\\]|\\.)*)""")]
-        private static partial Regex Label();
+        return await MetricsScrape.ReadAsync(http);
     }
 }

@@ -8,6 +8,6 @@ internal sealed class SampledIncomingCallTracing : IIncomingGrainCallFilter
     public Task Invoke(IIncomingGrainCallContext context) =>
         RequestContext.Get(SampledTracePropagation.TraceParent) is string parent
         && ActivityContext.TryParse(parent, RequestContext.Get(SampledTracePropagation.TraceState) as string, isRemote: true, out var caller)
-            ? SampledTracePropagation.TraceAsync(context, ActivityKind.Server, caller, context.Invoke)
+            ? SampledTracePropagation.TraceAsync(context, ActivityKind.Server, caller)
             : context.Invoke();
 }

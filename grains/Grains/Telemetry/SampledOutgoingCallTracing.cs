@@ -7,6 +7,6 @@ internal sealed class SampledOutgoingCallTracing : IOutgoingGrainCallFilter
 {
     public Task Invoke(IOutgoingGrainCallContext context) =>
         Activity.Current is { Recorded: true } current
-            ? SampledTracePropagation.TraceAsync(context, ActivityKind.Client, current.Context, context.Invoke)
+            ? SampledTracePropagation.TraceAsync(context, ActivityKind.Client, current.Context)
             : context.Invoke();
 }

@@ -34,12 +34,12 @@ public static class SampledTracePropagation
     /// Runs the call inside a span of <paramref name="kind"/>. Async, so that the span (<see cref="Activity.Current"/>) and
     /// the context set in the call's <see cref="RequestContext"/> stay in this call's flow and never leak to the caller's.
     /// </summary>
-    internal static async Task TraceAsync(IGrainCallContext context, ActivityKind kind, ActivityContext parent, Func<Task> invoke)
+    internal static async Task TraceAsync(IGrainCallContext context, ActivityKind kind, ActivityContext parent)
     {
         using var activity = CxActivities.Source.StartActivity(SpanName(context), kind, parent);
         if (activity is null)
         {
-            await invoke();
+            await context.Invoke();
             return;
         }
         activity.SetTag("rpc.system", "orleans");
@@ -53,7 +53,7 @@ public static class SampledTracePropagation
         }
         try
         {
-            await invoke();
+            await context.Invoke();
         }
         catch (Exception ex)
         {
